@@ -1,0 +1,146 @@
+//! The command line every chapter binary shares, so `--help` reads the same
+//! everywhere, plus the one place where errors become a message and exit code 1.
+
+use crate::data::{self, DataError, Dataset, Images};
+use crate::split::{Part, Split};
+use clap::Parser;
+use std::error::Error;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Flags common to every chapter; a chapter adds its own and flattens these in.
+#[derive(Clone, Debug, clap::Args)]
+pub struct CommonArgs {
+    /// Data set to train and evaluate on.
+    #[arg(long, value_enum, default_value_t = Dataset::Mnist)]
+    pub dataset: Dataset,
+    /// Passes over the training set.
+    #[arg(long, value_parser = at_least_one)]
+    pub epochs: usize,
+    /// Examples per optimiser step.
+    #[arg(long, value_parser = at_least_one)]
+    pub batch_size: usize,
+    /// Seeds weights, shuffling and noise: the same seed gives the same run.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Folder holding the IDX files (overrides MNIST_DIR / FASHION_MNIST_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Training split, e.g. `train`, `test[:8000]`, `train[:10%]` [default: train]
+    #[arg(long, value_name = "SPLIT")]
+    pub train_split: Option<Split>,
+    /// Evaluation split, e.g. `test`, `test[8000:]` [default: test]
+    #[arg(long, value_name = "SPLIT")]
+    pub eval_split: Option<Split>,
+    /// Where figures go [default: the book's own figure folder for this chapter]
+    #[arg(long, value_name = "DIR")]
+    pub figures_dir: Option<PathBuf>,
+    /// No progress bars and no per-epoch lines.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl CommonArgs {
+    /// The folder for this chapter's figures: `--figures-dir`, or the book's
+    /// `book/src/figures/<chapter>` so a run refreshes what the book shows.
+    pub fn figures_dir(&self, chapter: &str) -> PathBuf {
+        self.figures_dir
+            .clone()
+            .unwrap_or_else(|| book_figures_dir(chapter))
+    }
+}
+
+/// The training and evaluation sets the flags ask for.
+///
+/// Without `--train-split`/`--eval-split` this is `train` and `test`. When the
+/// training files cannot be found or downloaded (the 60,000 MNIST training
+/// images are large and often missing offline), it says so loudly and trains on
+/// `test[:8000]`, evaluating on `test[8000:]`; the sets' descriptions carry the
+/// slices into every number and figure. An explicit split never falls back.
+pub fn load_splits(args: &CommonArgs) -> Result<(Images, Images), DataError> {
+    let dir = args.data_dir.as_deref();
+    let (train, eval) = match (&args.train_split, &args.eval_split) {
+        (None, None) => {
+            let train_split = Split::full(Part::Train);
+            match data::load(args.dataset, &train_split, dir) {
+                Ok(train) => (
+                    train,
+                    data::load(args.dataset, &Split::full(Part::Test), dir)?,
+                ),
+                Err(DataError::NotFound(missing)) if missing.part == Part::Train => {
+                    let (train, eval): (Split, Split) =
+                        (FALLBACK_TRAIN.parse()?, FALLBACK_EVAL.parse()?);
+                    eprintln!(
+                        "note: the {} training files are not available ({missing_file}.gz not found, \
+                         download failed or off).\n      Training on {train} and evaluating on {eval} \
+                         instead; every number and figure of this run says so.",
+                        args.dataset.display_name(),
+                        missing_file = missing.file,
+                    );
+                    (
+                        data::load(args.dataset, &train, dir)?,
+                        data::load(args.dataset, &eval, dir)?,
+                    )
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        (train, eval) => {
+            let train = train.clone().unwrap_or_else(|| Split::full(Part::Train));
+            let eval = eval.clone().unwrap_or_else(|| Split::full(Part::Test));
+            (
+                data::load(args.dataset, &train, dir)?,
+                data::load(args.dataset, &eval, dir)?,
+            )
+        }
+    };
+    Ok((train, eval))
+}
+
+/// The slices of the test split used when no training files are available.
+const FALLBACK_TRAIN: &str = "test[:8000]";
+const FALLBACK_EVAL: &str = "test[8000:]";
+
+/// `book/src/figures/<chapter>` of this checkout, wherever the command runs from.
+pub fn book_figures_dir(chapter: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../book/src/figures")
+        .join(chapter)
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a whole number")),
+    }
+}
+
+/// Parses the command line of `C`, with chapter-specific defaults such as
+/// `[("epochs", "10"), ("batch_size", "256")]` (clap argument ids use `_`).
+pub fn parse<C: Parser>(defaults: &[(&'static str, &'static str)]) -> C {
+    let mut command = C::command();
+    for &(id, value) in defaults {
+        command = command.mut_arg(id, |arg| arg.required(false).default_value(value));
+    }
+    let matches = command.get_matches();
+    C::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// What a chapter's `run` returns: any error, shown to the reader as a message.
+pub type RunResult = Result<(), Box<dyn Error>>;
+
+/// Turns the result of a chapter's `run` into an exit code, printing the error
+/// and its causes (instead of a panic or a `Debug` dump) when there is one.
+pub fn exit_code(result: RunResult) -> ExitCode {
+    let Err(error) = result else {
+        return ExitCode::SUCCESS;
+    };
+    eprintln!("error: {error}");
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        eprintln!("  caused by: {c}");
+        cause = c.source();
+    }
+    ExitCode::FAILURE
+}
