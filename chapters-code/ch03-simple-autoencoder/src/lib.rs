@@ -17,4 +17,6 @@ pub use model::{
     Architecture, Built, CODE_SIZE, DeepAutoencoder, DeepDecoder, DeepEncoder, DeepModel,
     IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder, SimpleModel,
 };
-pub use training::{TracedBatch, Trainer, evaluate, keras_adam, reconstruct, train_step};
+pub use training::{
+    TracedBatch, Trainer, evaluate, fit_autoencoder, keras_adam, reconstruct, train_step,
+};

@@ -53,7 +53,7 @@ pub fn compression_factor() -> f32 {
 }
 
 /// Which of the two autoencoders, for the command line and the checkpoints.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Architecture {
     /// 784 → 32 → 784.
     Simple,

@@ -17,8 +17,9 @@ pub const TOY_INPUTS: usize = 100;
 pub const TOY_FACTORS: usize = 4;
 
 // ANCHOR: toy_model
-/// 100 → 4 → 100; the last layer gives logits, the sigmoid comes with the loss.
-pub type ToyAutoencoder = ((Linear<100, 4>, ReLU), Linear<4, 100>);
+/// 100 → 4 sigmoid units → 100; the last layer gives logits, and its
+/// sigmoid comes with the loss.
+pub type ToyAutoencoder = ((Linear<100, 4>, Sigmoid), Linear<4, 100>);
 /// The toy autoencoder with weights.
 pub type ToyModel = Built<ToyAutoencoder>;
 // ANCHOR_END: toy_model
@@ -85,11 +86,12 @@ pub struct ToyReport {
 }
 
 // ANCHOR: train_toy
-/// Trains the toy autoencoder with Adam on `train` for `epochs` passes in
-/// shuffled batches of `batch_size`.
-pub fn train_toy(train: &[f32], epochs: usize, batch_size: usize, seed: u64) -> ToyModel {
+/// Trains the toy autoencoder with Adam (learning rate `lr`) on `train` for
+/// `epochs` passes in shuffled batches of `batch_size`.
+pub fn train_toy(train: &[f32], epochs: usize, batch_size: usize, lr: f64, seed: u64) -> ToyModel {
     let dev = Cpu::seed_from_u64(seed);
     let mut trainer = Trainer::new(dev.build_module::<ToyAutoencoder, f32>());
+    trainer.optimizer.cfg.lr = lr;
     let mut rng = StdRng::seed_from_u64(seed);
     for _ in 0..epochs {
         for indices in shuffled_batches(train.len() / TOY_INPUTS, batch_size, &mut rng) {
@@ -101,12 +103,16 @@ pub fn train_toy(train: &[f32], epochs: usize, batch_size: usize, seed: u64) -> 
 }
 // ANCHOR_END: train_toy
 
+/// The learning rate of the toy: ten times the Keras default, because a
+/// 4-unit network on 2,000 rows has little to lose from big steps.
+pub const TOY_LEARNING_RATE: f64 = 0.01;
+
 /// The whole toy experiment: 2,000 generated training rows, 500 held-out
 /// rows, `epochs` epochs of batches of 32.
 pub fn toy_experiment(epochs: usize, seed: u64) -> ToyReport {
     let data = factor_data(2_500, seed);
     let (train, eval) = data.split_at(2_000 * TOY_INPUTS);
-    let model = train_toy(train, epochs, 32, seed);
+    let model = train_toy(train, epochs, 32, TOY_LEARNING_RATE, seed);
     ToyReport {
         autoencoder: evaluate(&model, eval, 500),
         mean_baseline: mean_baseline(train, eval, TOY_INPUTS),
@@ -133,6 +139,6 @@ mod tests {
         assert!(report.floor < report.autoencoder);
         let gap_closed =
             (report.mean_baseline - report.autoencoder) / (report.mean_baseline - report.floor);
-        assert!(gap_closed > 0.5, "{report:?}");
+        assert!(gap_closed > 0.8, "{report:?}");
     }
 }

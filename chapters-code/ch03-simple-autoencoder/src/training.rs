@@ -4,7 +4,8 @@
 //! code trains the 100-wide toy model, both MNIST autoencoders of this
 //! chapter, and the models of the chapters that follow.
 
-use ae_support::batching::{Batch, slice};
+use ae_support::batching::{Batch, gather, slice};
+use ae_support::training::{FitConfig, History, TrainError, fit};
 use dfdx::optim::{Adam, Optimizer};
 use dfdx::prelude::*;
 
@@ -146,6 +147,38 @@ impl<M: ZeroGrads<f32, Cpu>> Trainer<M> {
         )
     }
 }
+
+// ANCHOR: fit_autoencoder
+/// Trains `model` to reproduce the rows of `train` (each `N` values), the way
+/// Keras' `autoencoder.fit(x_train, x_train, validation_data=(x_test, x_test))`
+/// does: shuffled mini-batches, Adam, and the loss on `validation` after every
+/// epoch. Returns the trained model and its loss history.
+pub fn fit_autoencoder<M, const N: usize>(
+    model: M,
+    train: &[f32],
+    validation: &[f32],
+    config: &FitConfig,
+) -> Result<(M, History), TrainError>
+where
+    M: ModuleMut<TracedBatch<N>, Output = TracedBatch<N>>
+        + Module<Batch<N>, Output = Batch<N>>
+        + ZeroGrads<f32, Cpu>,
+{
+    let dev = Cpu::default();
+    let mut trainer = Trainer::new(model);
+    let history = fit(
+        &mut trainer,
+        config,
+        train.len() / N,
+        |trainer, indices| {
+            let batch: Batch<N> = gather(&dev, train, indices);
+            trainer.step(batch.clone(), batch)
+        },
+        |trainer| Some(evaluate(&trainer.model, validation, 1_000)),
+    )?;
+    Ok((trainer.model, history))
+}
+// ANCHOR_END: fit_autoencoder
 
 #[cfg(test)]
 mod tests {
