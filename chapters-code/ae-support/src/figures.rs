@@ -1,0 +1,155 @@
+//! Figures for the book: digit grids (PNG) and charts (SVG).
+//!
+//! Plotters is built without its `ttf` feature so that the book builds on a
+//! machine with no system font libraries. That choice shapes this module:
+//!
+//! * **SVG charts carry their text.** The SVG backend writes every label as a
+//!   `<text>` element and lets the browser pick the font; plotters only needs a
+//!   rough width estimate for layout, which its built-in estimator provides.
+//! * **PNGs carry no text.** Without a font, the bitmap backend panics as soon as
+//!   it is asked to rasterise a glyph. Digit grids are therefore pure pixels, and
+//!   their row labels belong in the book's caption (see [`grid_caption`]).
+//!
+//! Every function creates missing parent directories and reports problems as a
+//! [`FigureError`] that names the file, so a chapter can bubble it up with `?`
+//! instead of panicking halfway through a long training run.
+
+mod digit_grid;
+mod histogram;
+mod loss_curve;
+mod scatter;
+
+pub use digit_grid::{
+    CELL_GAP, DigitRow, GRID_MARGIN, ImageShape, ROW_GAP, digit_grid, grid_caption, grid_dimensions,
+};
+pub use histogram::histograms;
+pub use loss_curve::{Series, loss_curves};
+pub use scatter::{Panel, scatter_by_label, scatter_panels};
+
+use std::error::Error as StdError;
+use std::path::{Path, PathBuf};
+
+use plotters::style::RGBColor;
+
+/// Why a figure could not be written. Every variant names the target file.
+#[derive(Debug, thiserror::Error)]
+pub enum FigureError {
+    /// The directory that should hold the figure could not be created.
+    #[error("cannot create the directory for figure {path}: {source}")]
+    CreateDir {
+        /// The figure that was being written.
+        path: PathBuf,
+        /// The underlying I/O failure.
+        source: std::io::Error,
+    },
+    /// The data handed in cannot be drawn (empty, mismatched lengths, ...).
+    #[error("cannot draw figure {path}: {reason}")]
+    InvalidInput {
+        /// The figure that was being written.
+        path: PathBuf,
+        /// What is wrong with the input.
+        reason: String,
+    },
+    /// Plotters failed while drawing or encoding the file.
+    #[error("plotting backend failed on figure {path}: {source}")]
+    Backend {
+        /// The figure that was being written.
+        path: PathBuf,
+        /// The error reported by plotters.
+        source: Box<dyn StdError + Send + Sync>,
+    },
+}
+
+impl FigureError {
+    /// The figure this error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::CreateDir { path, .. }
+            | Self::InvalidInput { path, .. }
+            | Self::Backend { path, .. } => path,
+        }
+    }
+
+    pub(crate) fn invalid(path: &Path, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Adapter for `map_err`: wraps a plotters error together with the file name.
+pub(crate) fn backend<E: StdError + Send + Sync + 'static>(
+    path: &Path,
+) -> impl FnOnce(E) -> FigureError + '_ {
+    move |e| FigureError::Backend {
+        path: path.to_path_buf(),
+        source: Box::new(e),
+    }
+}
+
+/// Creates the parent directory of `path` so callers can write straight into
+/// `figures/chapter3/...` without preparing the tree first.
+pub(crate) fn ensure_parent(path: &Path) -> Result<(), FigureError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|source| FigureError::CreateDir {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Matplotlib's "tab10" palette: ten colours chosen to stay distinguishable
+/// from each other, which is exactly what ten digit classes need.
+pub(crate) const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// Colour of series or class `i`; cycles after ten.
+pub(crate) fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Smallest and largest finite value, or `None` if there is none. Non-finite
+/// values (a diverged loss, say) are skipped rather than allowed to blow up
+/// the axis range.
+pub(crate) fn finite_range(values: impl IntoIterator<Item = f32>) -> Option<(f32, f32)> {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(None, |acc, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        })
+}
+
+/// Widens `[lo, hi]` by `frac` of its width on each side so that extreme points
+/// are not drawn on the frame; a zero-width range gets a unit width.
+pub(crate) fn pad_range(lo: f32, hi: f32, frac: f32) -> (f32, f32) {
+    if hi > lo {
+        let pad = (hi - lo) * frac;
+        (lo - pad, hi + pad)
+    } else {
+        (lo - 0.5, hi + 0.5)
+    }
+}
+
+/// Font family for SVG text; the viewer's browser picks the actual face.
+pub(crate) const FONT: &str = "sans-serif";
+/// Plotters scales font sizes down by 1.24 when writing SVG, so these are a
+/// little larger than the pixel sizes that end up in the file.
+pub(crate) const TITLE_SIZE: u32 = 28;
+pub(crate) const LABEL_SIZE: u32 = 19;
+pub(crate) const TICK_SIZE: u32 = 16;
