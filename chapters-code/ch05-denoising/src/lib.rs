@@ -1,0 +1,17 @@
+//! Chapter 5: a denoising autoencoder.
+//!
+//! * [`noise`]: corrupting images with clipped Gaussian noise.
+//! * [`psnr`]: peak signal-to-noise ratio, the score of a denoiser.
+//! * [`denoising`]: training chapter 3's autoencoders on noisy inputs and
+//!   clean targets, with fresh noise for every batch, and scoring them.
+
+pub mod denoising;
+pub mod noise;
+pub mod psnr;
+
+pub use denoising::{
+    Denoiser, DenoisingScores, NoiseConfig, NoiseSchedule, NoisySet, denoising_loss, fit_denoiser,
+    score, scores_by_noise,
+};
+pub use noise::{NoiseFactor, NoiseFactorError, add_noise};
+pub use psnr::{MAX_PSNR_DB, mean_psnr, mse, psnr};
