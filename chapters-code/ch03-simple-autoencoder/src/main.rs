@@ -124,7 +124,10 @@ fn run(cli: Cli) -> RunResult {
     }
 
     print_results(&outcomes, common, &train, &eval);
-    write_figures(&common.figures_dir("ch03"), &shown_pixels, &outcomes)?;
+    let figures = common.figures_dir("ch03");
+    std::fs::create_dir_all(&figures)?;
+    let figures = figures.canonicalize().unwrap_or(figures);
+    write_figures(&figures, &shown_pixels, &outcomes)?;
     Ok(())
 }
 

@@ -88,6 +88,8 @@ fn run(cli: Cli) -> RunResult {
     print_code_statistics(&codes, &eval);
 
     let figures = common.figures_dir("ch04");
+    std::fs::create_dir_all(&figures)?;
+    let figures = figures.canonicalize().unwrap_or(figures);
     let shown = one_of_each_digit(&eval);
     write_code_grid(&figures.join("codes.png"), &shown, &eval, &codes, &decoded)?;
     write_code_map(&figures.join("code-map.svg"), &codes, &eval, common.dataset)?;
@@ -132,10 +134,11 @@ fn write_code_grid(
     decoded: &[f32],
 ) -> RunResult {
     let code_of = |i: usize| &codes[i * CODE_SIZE..(i + 1) * CODE_SIZE];
-    let brightest = shown
-        .iter()
-        .flat_map(|&i| code_of(i).iter().copied())
-        .fold(f32::MIN_POSITIVE, f32::max);
+    // A few large values would leave every other cell dark; white stands for
+    // the 98th percentile of all held-out code values, or more.
+    let mut sorted = codes.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let brightest = sorted[sorted.len() * 98 / 100].max(f32::MIN_POSITIVE);
     let code_pictures: Vec<Vec<f32>> = shown
         .iter()
         .map(|&i| code_image(code_of(i), brightest))
@@ -153,7 +156,7 @@ fn write_code_grid(
     ];
     digit_grid(path, &rows, ImageShape::MNIST, 3)?;
     println!(
-        "figure: {} ({} Brightest code cell = {brightest:.2}.)",
+        "figure: {} ({} White code cells: {brightest:.2} or more, the 98th percentile.)",
         path.display(),
         grid_caption(&rows)
     );
