@@ -9,7 +9,6 @@ use ae_support::batching::{gather, shuffled_batches};
 use dfdx::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rand_distr::StandardNormal;
 
 /// Width of one generated example.
 pub const TOY_INPUTS: usize = 100;
@@ -27,13 +26,14 @@ pub type ToyModel = Built<ToyAutoencoder>;
 // ANCHOR: factor_data
 /// `rows` examples of [`TOY_INPUTS`] values in (0, 1), row after row.
 ///
-/// Each example draws 4 factors uniformly from [0, 1]; a fixed random
-/// 100 × 4 mixing matrix (the same for every example of a seed) turns them
-/// into 100 numbers, and a sigmoid squeezes those into (0, 1).
+/// Each example draws 4 factors uniformly from [-0.5, 0.5]. A random
+/// 100 × 4 mixing matrix (entries uniform in [-3.5, 3.5], fixed by the seed,
+/// shared by every example) turns them into 100 numbers, and a sigmoid
+/// squeezes those into (0, 1).
 pub fn factor_data(rows: usize, seed: u64) -> Vec<f32> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mixing: Vec<f32> = (0..TOY_INPUTS * TOY_FACTORS)
-        .map(|_| 2.0 * rng.sample::<f32, _>(StandardNormal))
+        .map(|_| rng.gen_range(-3.5..3.5))
         .collect();
     let mut data = Vec::with_capacity(rows * TOY_INPUTS);
     for _ in 0..rows {

@@ -175,7 +175,7 @@ fn write_code_map(path: &Path, codes: &[f32], eval: &Images, dataset: Dataset) -
         .collect();
     // ANCHOR_END: code_map
     let title = format!(
-        "Codes of {} projected on their 2 principal components ({:.0}% of variance)",
+        "Codes of {}, first 2 principal components ({:.0}% of variance)",
         eval.description,
         100.0 * pca.explained()
     );
@@ -189,5 +189,31 @@ fn write_code_map(path: &Path, codes: &[f32], eval: &Images, dataset: Dataset) -
         100.0 * pca.variances[0] / pca.total_variance,
         100.0 * pca.variances[1] / pca.total_variance
     );
+    print_centroids(&points, &eval.labels);
     Ok(())
+}
+
+/// Where each digit's codes sit on the map, on average, and how spread out
+/// they are: the numbers behind the picture.
+fn print_centroids(points: &[(f32, f32)], labels: &[u8]) {
+    println!("digit centres on the map (component 1, component 2; mean distance from the centre):");
+    for digit in 0..10u8 {
+        let mine: Vec<(f32, f32)> = points
+            .iter()
+            .zip(labels)
+            .filter(|&(_, &l)| l == digit)
+            .map(|(&p, _)| p)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let n = mine.len() as f32;
+        let cx = mine.iter().map(|p| p.0).sum::<f32>() / n;
+        let cy = mine.iter().map(|p| p.1).sum::<f32>() / n;
+        let spread = mine.iter().map(|p| (p.0 - cx).hypot(p.1 - cy)).sum::<f32>() / n;
+        println!(
+            "  {digit}: ({cx:6.2}, {cy:6.2}); {spread:.2}  [{} images]",
+            mine.len()
+        );
+    }
 }
