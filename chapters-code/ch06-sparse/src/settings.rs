@@ -1,0 +1,126 @@
+//! Checked numbers for the command line: penalty weights and the target
+//! activation of the KL penalty.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A penalty weight (λ or β): finite and never negative. A negative weight
+/// would reward the very activity the penalty is there to discourage.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Weight(f32);
+
+/// A target mean activation for the KL penalty: strictly between 0 and 1.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct TargetActivation(f32);
+
+/// Why a number was refused.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SettingError {
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error("a penalty weight must be a finite number, got {0}")]
+    NotFinite(f32),
+    #[error(
+        "a penalty weight cannot be negative (got {0}): it would reward the activity it should \
+         discourage"
+    )]
+    Negative(f32),
+    #[error("the target activation must lie strictly between 0 and 1, got {0}")]
+    TargetOutOfRange(f32),
+}
+
+fn parse_number(text: &str) -> Result<f32, SettingError> {
+    text.trim()
+        .parse()
+        .map_err(|_| SettingError::NotANumber(text.to_string()))
+}
+
+impl Weight {
+    /// Checks `value`.
+    pub fn new(value: f32) -> Result<Weight, SettingError> {
+        if !value.is_finite() {
+            Err(SettingError::NotFinite(value))
+        } else if value < 0.0 {
+            Err(SettingError::Negative(value))
+        } else {
+            Ok(Weight(value.abs()))
+        }
+    }
+
+    /// The weight as a number.
+    pub fn get(self) -> f32 {
+        self.0
+    }
+}
+
+impl TargetActivation {
+    /// Checks `value`.
+    pub fn new(value: f32) -> Result<TargetActivation, SettingError> {
+        if value > 0.0 && value < 1.0 {
+            Ok(TargetActivation(value))
+        } else {
+            Err(SettingError::TargetOutOfRange(value))
+        }
+    }
+
+    /// The target as a number.
+    pub fn get(self) -> f32 {
+        self.0
+    }
+}
+
+impl FromStr for Weight {
+    type Err = SettingError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Weight::new(parse_number(text)?)
+    }
+}
+
+impl FromStr for TargetActivation {
+    type Err = SettingError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        TargetActivation::new(parse_number(text)?)
+    }
+}
+
+impl fmt::Display for Weight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl fmt::Display for TargetActivation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_and_targets_are_checked() {
+        assert_eq!("3.2e-4".parse::<Weight>().unwrap().get(), 3.2e-4);
+        assert_eq!("0".parse::<Weight>().unwrap().get(), 0.0);
+        assert!(matches!(
+            "-1e-5".parse::<Weight>(),
+            Err(SettingError::Negative(_))
+        ));
+        assert!(matches!(
+            "NaN".parse::<Weight>(),
+            Err(SettingError::NotFinite(_))
+        ));
+        assert!(matches!(
+            "much".parse::<Weight>(),
+            Err(SettingError::NotANumber(_))
+        ));
+        assert_eq!("0.1".parse::<TargetActivation>().unwrap().get(), 0.1);
+        for bad in ["0", "1", "-0.1", "NaN"] {
+            assert!(matches!(
+                bad.parse::<TargetActivation>(),
+                Err(SettingError::TargetOutOfRange(_))
+            ));
+        }
+    }
+}
