@@ -27,7 +27,12 @@ struct Cli {
     common: CommonArgs,
     /// Standard deviation of the Gaussian noise added to every pixel before
     /// clipping to [0, 1] (0.5 in the Keras blog, 0.4 in Dertat's article).
-    #[arg(long, default_value = "0.5", value_name = "SIGMA")]
+    #[arg(
+        long,
+        default_value = "0.5",
+        value_name = "SIGMA",
+        allow_hyphen_values = true
+    )]
     noise_factor: NoiseFactor,
     /// Which of chapter 3's autoencoders to train.
     #[arg(long, value_enum, default_value_t = Architecture::Deep)]
@@ -36,6 +41,10 @@ struct Cli {
     /// training set, drawn before training, as in the classic examples.
     #[arg(long, value_enum, default_value_t = NoiseSchedule::Fresh)]
     noise: NoiseSchedule,
+    /// Train twice, with fresh and with fixed noise, from the same initial
+    /// weights, and plot both loss curves in one figure.
+    #[arg(long, conflicts_with = "noise")]
+    compare_schedules: bool,
 }
 
 fn main() -> ExitCode {
@@ -49,22 +58,29 @@ const SWEEP: [f32; 8] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
 /// Everything one run measured.
 struct Outcome {
+    schedule: NoiseSchedule,
     history: History,
     scores: DenoisingScores,
     sweep: Vec<(NoiseFactor, DenoisingScores)>,
+    /// PSNR of the model's output for clean inputs: the best it can do.
+    clean_psnr: f32,
     denoised: Vec<f32>,
 }
 
 fn run(cli: Cli) -> RunResult {
     let (train, eval) = ae_support::cli::load_splits(&cli.common)?;
     let common = &cli.common;
+    let schedules = if cli.compare_schedules {
+        vec![NoiseSchedule::Fresh, NoiseSchedule::Fixed]
+    } else {
+        vec![cli.noise]
+    };
     println!(
-        "Denoising {}: {} autoencoder ({}), noise factor {}, {} noise",
+        "Denoising {}: {} autoencoder ({}), noise factor {}",
         common.dataset.display_name(),
         cli.model.name(),
         cli.model.layout(),
         cli.noise_factor,
-        cli.noise.name(),
     );
     println!(
         "trained on {} ({} images), evaluated on {} ({} images)",
@@ -79,35 +95,102 @@ fn run(cli: Cli) -> RunResult {
         seed: common.seed,
         quiet: common.quiet,
     };
-    let noise = NoiseConfig {
-        factor: cli.noise_factor,
-        schedule: cli.noise,
-        seed: common.seed.wrapping_add(1),
-    };
     // The evaluation noise has its own seed, so the scores of two runs that
     // train differently are measured on exactly the same noisy images.
     let eval_seed = common.seed.wrapping_add(2);
     let validation = NoisySet::new(&eval.pixels, cli.noise_factor, eval_seed);
-    let dev = Cpu::seed_from_u64(common.seed);
-    let outcome = match cli.model {
-        Architecture::Simple => train_and_score(
-            dev.build_module::<SimpleAutoencoder, f32>(),
-            &train,
-            &validation,
-            &config,
-            noise,
-            eval_seed,
-        )?,
-        Architecture::Deep => train_and_score(
-            dev.build_module::<DeepAutoencoder, f32>(),
-            &train,
-            &validation,
-            &config,
-            noise,
-            eval_seed,
-        )?,
-    };
+    let mut outcomes = Vec::new();
+    for schedule in schedules {
+        println!("training with {} noise", schedule.name());
+        let noise = NoiseConfig {
+            factor: cli.noise_factor,
+            schedule,
+            seed: common.seed.wrapping_add(1),
+        };
+        // Same seed, same initial weights, whatever the schedule.
+        let dev = Cpu::seed_from_u64(common.seed);
+        let outcome = match cli.model {
+            Architecture::Simple => train_and_score(
+                dev.build_module::<SimpleAutoencoder, f32>(),
+                &train,
+                &validation,
+                &config,
+                noise,
+                eval_seed,
+            )?,
+            Architecture::Deep => train_and_score(
+                dev.build_module::<DeepAutoencoder, f32>(),
+                &train,
+                &validation,
+                &config,
+                noise,
+                eval_seed,
+            )?,
+        };
+        print_scores(&eval, &outcome);
+        outcomes.push(outcome);
+    }
 
+    let dir = common.figures_dir("ch05");
+    let stem = file_stem(&cli);
+    let mut written = Vec::new();
+    let title = format!(
+        "Denoising {} ({}), noise factor {}",
+        common.dataset.display_name(),
+        cli.model.name(),
+        cli.noise_factor
+    );
+    if let [outcome] = outcomes.as_slice() {
+        let grid = dir.join(format!("{stem}.png"));
+        write_grid(&grid, &eval, &validation, &outcome.denoised)?;
+        written.push(grid);
+        let curve = dir.join(format!("{stem}-loss.svg"));
+        loss_curves(
+            &curve,
+            &title,
+            &[
+                Series::new(
+                    &format!("training: noisy {} → clean", train.description),
+                    &outcome.history.train_loss,
+                ),
+                Series::new(
+                    &format!("validation: noisy {} → clean", eval.description),
+                    &outcome.history.validation_loss,
+                ),
+            ],
+            "binary cross-entropy per pixel",
+        )?;
+        written.push(curve);
+    } else {
+        let curve = dir.join(format!("{stem}-loss.svg"));
+        let series: Vec<(String, &[f32])> = outcomes
+            .iter()
+            .flat_map(|o| {
+                let name = o.schedule.name();
+                [
+                    (format!("{name} noise, training"), &o.history.train_loss[..]),
+                    (
+                        format!("{name} noise, validation"),
+                        &o.history.validation_loss[..],
+                    ),
+                ]
+            })
+            .collect();
+        let series: Vec<Series> = series.iter().map(|(n, v)| Series::new(n, v)).collect();
+        loss_curves(&curve, &title, &series, "binary cross-entropy per pixel")?;
+        written.push(curve);
+    }
+    let results = dir.join(format!("{stem}-results.txt"));
+    std::fs::write(&results, results_text(&cli, &train, &eval, &outcomes))
+        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
+    written.push(results);
+    for path in written {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn print_scores(eval: &Images, outcome: &Outcome) {
     let s = &outcome.scores;
     println!(
         "mean PSNR over the {} evaluation images ({}):",
@@ -121,39 +204,10 @@ fn run(cli: Cli) -> RunResult {
         s.gain_db()
     );
     println!("  denoised BCE per pixel {:8.4}", s.denoised_bce);
-
-    let dir = common.figures_dir("ch05");
-    let stem = file_stem(&cli);
-    let grid = dir.join(format!("{stem}.png"));
-    write_grid(&grid, &eval, &validation, &outcome.denoised)?;
-    let curve = dir.join(format!("{stem}-loss.svg"));
-    loss_curves(
-        &curve,
-        &format!(
-            "Denoising {} ({}), noise factor {}",
-            common.dataset.display_name(),
-            cli.model.name(),
-            cli.noise_factor
-        ),
-        &[
-            Series::new(
-                &format!("training: noisy {} → clean", train.description),
-                &outcome.history.train_loss,
-            ),
-            Series::new(
-                &format!("validation: noisy {} → clean", eval.description),
-                &outcome.history.validation_loss,
-            ),
-        ],
-        "binary cross-entropy per pixel",
-    )?;
-    let results = dir.join(format!("{stem}-results.txt"));
-    std::fs::write(&results, results_text(&cli, &train, &eval, &outcome))
-        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
-    for path in [&grid, &curve, &results] {
-        println!("wrote {}", path.display());
-    }
-    Ok(())
+    println!(
+        "  clean input, no noise  {:6.2} dB  (the model's output for the clean images)",
+        outcome.clean_psnr
+    );
 }
 
 /// Trains a fresh `model`, then scores it at the training noise factor and
@@ -173,10 +227,19 @@ fn train_and_score<M: Denoiser>(
         .map(|&f| NoiseFactor::new(f).expect("the sweep factors are valid"))
         .collect();
     let sweep = scores_by_noise(&model, &validation.clean, &factors, eval_seed);
+    let no_noise = NoiseFactor::new(0.0).expect("zero is a valid noise factor");
+    let clean_psnr = score(
+        &model,
+        &NoisySet::new(&validation.clean, no_noise, eval_seed),
+    )
+    .0
+    .denoised_psnr;
     Ok(Outcome {
+        schedule: noise.schedule,
         history,
         scores,
         sweep,
+        clean_psnr,
         denoised,
     })
 }
@@ -189,7 +252,12 @@ fn file_stem(cli: &Cli) -> String {
         ae_support::data::Dataset::Fashion => "fashion",
     };
     let mut stem = format!("{dataset}-{}", cli.model.name());
-    if cli.noise == NoiseSchedule::Fixed {
+    if cli.noise_factor != NoiseFactor::KERAS_BLOG {
+        stem.push_str(&format!("-noise{}", cli.noise_factor));
+    }
+    if cli.compare_schedules {
+        stem.push_str("-fresh-vs-fixed");
+    } else if cli.noise == NoiseSchedule::Fixed {
         stem.push_str("-fixed");
     }
     stem
@@ -226,7 +294,7 @@ fn write_grid(
 }
 
 /// The run's numbers as plain text, written next to the figures.
-fn results_text(cli: &Cli, train: &Images, eval: &Images, outcome: &Outcome) -> String {
+fn results_text(cli: &Cli, train: &Images, eval: &Images, outcomes: &[Outcome]) -> String {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = if args.is_empty() {
         "cargo run -p ch05-denoising".to_string()
@@ -234,8 +302,6 @@ fn results_text(cli: &Cli, train: &Images, eval: &Images, outcome: &Outcome) -> 
         format!("cargo run -p ch05-denoising -- {}", args.join(" "))
     };
     let c = &cli.common;
-    let h = &outcome.history;
-    let s = &outcome.scores;
     let mut t = String::new();
     let _ = writeln!(t, "command:  {command}");
     let _ = writeln!(
@@ -255,58 +321,67 @@ fn results_text(cli: &Cli, train: &Images, eval: &Images, outcome: &Outcome) -> 
         c.epochs,
         c.seed
     );
-    let _ = writeln!(
-        t,
-        "noise:    factor {}, {} noise on the training images",
-        cli.noise_factor,
-        match cli.noise {
-            NoiseSchedule::Fresh => "fresh",
-            NoiseSchedule::Fixed => "one fixed copy of",
-        }
-    );
-    let _ = writeln!(t);
-    let _ = writeln!(
-        t,
-        "binary cross-entropy per pixel, noisy input -> clean target"
-    );
-    let _ = writeln!(t, "  epoch   training   validation");
-    for (i, train_loss) in h.train_loss.iter().enumerate() {
-        let v = h.validation_loss.get(i).copied().unwrap_or(f32::NAN);
-        let _ = writeln!(t, "  {:>5}   {train_loss:.4}     {v:.4}", i + 1);
-    }
-    let _ = writeln!(t);
-    let _ = writeln!(
-        t,
-        "mean PSNR over the {} evaluation images, noise factor {}",
-        eval.len(),
-        cli.noise_factor
-    );
-    let _ = writeln!(t, "  noisy input vs clean   {:6.2} dB", s.noisy_psnr);
-    let _ = writeln!(
-        t,
-        "  denoised vs clean      {:6.2} dB   ({:+.2} dB)",
-        s.denoised_psnr,
-        s.gain_db()
-    );
-    let _ = writeln!(t);
-    let _ = writeln!(t, "the same model at other noise factors (mean PSNR, dB)");
-    let _ = writeln!(t, "  factor   noisy   denoised     gain");
-    for (factor, s) in &outcome.sweep {
+    for outcome in outcomes {
+        let h = &outcome.history;
+        let s = &outcome.scores;
         let _ = writeln!(
             t,
-            "  {:>6}  {:6.2}    {:6.2}   {:+6.2}",
-            factor.to_string(),
-            s.noisy_psnr,
+            "noise:    factor {}, {}",
+            cli.noise_factor,
+            match outcome.schedule {
+                NoiseSchedule::Fresh => "fresh noise for every training batch",
+                NoiseSchedule::Fixed => "one noisy copy of the training set, drawn once",
+            }
+        );
+        let _ = writeln!(t);
+        let _ = writeln!(
+            t,
+            "binary cross-entropy per pixel, noisy input -> clean target"
+        );
+        let _ = writeln!(t, "  epoch   training   validation");
+        for (i, train_loss) in h.train_loss.iter().enumerate() {
+            let v = h.validation_loss.get(i).copied().unwrap_or(f32::NAN);
+            let _ = writeln!(t, "  {:>5}   {train_loss:.4}     {v:.4}", i + 1);
+        }
+        let _ = writeln!(t);
+        let _ = writeln!(
+            t,
+            "mean PSNR over the {} evaluation images, noise factor {}",
+            eval.len(),
+            cli.noise_factor
+        );
+        let _ = writeln!(t, "  noisy input vs clean   {:6.2} dB", s.noisy_psnr);
+        let _ = writeln!(
+            t,
+            "  denoised vs clean      {:6.2} dB   ({:+.2} dB)",
             s.denoised_psnr,
             s.gain_db()
         );
+        let _ = writeln!(
+            t,
+            "  clean input, no noise  {:6.2} dB   (the model's output for the clean images)",
+            outcome.clean_psnr
+        );
+        let _ = writeln!(t);
+        let _ = writeln!(t, "the same model at other noise factors (mean PSNR, dB)");
+        let _ = writeln!(t, "  factor   noisy   denoised     gain");
+        for (factor, s) in &outcome.sweep {
+            let _ = writeln!(
+                t,
+                "  {:>6}  {:6.2}    {:6.2}   {:+6.2}",
+                factor.to_string(),
+                s.noisy_psnr,
+                s.denoised_psnr,
+                s.gain_db()
+            );
+        }
+        let _ = writeln!(t);
+        let _ = writeln!(
+            t,
+            "training took {:.1} s ({:.0} images/s)",
+            h.elapsed.as_secs_f64(),
+            h.samples_per_second
+        );
     }
-    let _ = writeln!(t);
-    let _ = writeln!(
-        t,
-        "training took {:.1} s ({:.0} images/s)",
-        h.elapsed.as_secs_f64(),
-        h.samples_per_second
-    );
     t
 }

@@ -1,6 +1,6 @@
-//! Chapter 6's binary: trains a standard and a sparse autoencoder the same
-//! way (same data, same initial weights, same batches) and compares their
-//! codes and losses.
+//! Chapter 6's binary: trains a standard autoencoder and one or more sparse
+//! ones the same way (same data, same initial weights, same batches) and
+//! compares their codes and losses.
 //!
 //! * `--penalty l1` (the default): chapter 3's 784-32-784 model, binary
 //!   cross-entropy, with and without an L1 penalty on the code, as in
@@ -34,6 +34,12 @@ enum Penalty {
     Kl,
 }
 
+/// This book's λ for Dertat's `l1(10e-6)`: 1e-5, summed over batches of 32.
+const DEFAULT_LAMBDA: f32 = 3.2e-4;
+/// This book's β for Géron's weight 5e-3, divided by tf.keras by the batch size 32.
+const DEFAULT_BETA: f32 = 1.5625e-4;
+const DEFAULT_TARGET: f32 = 0.1;
+
 #[derive(Parser)]
 #[command(
     about = "Chapter 6: sparse autoencoders. Trains a standard and a sparse autoencoder \
@@ -47,14 +53,28 @@ struct Cli {
     penalty: Penalty,
     /// Weight of the L1 penalty, per image: loss = reconstruction + λ·Σ|code|,
     /// averaged over the batch. The default is Dertat's 1e-5 (summed over
-    /// batches of 32 in the Keras of the time) in this convention.
-    #[arg(long, default_value = "3.2e-4", allow_hyphen_values = true)]
-    lambda: Weight,
+    /// batches of 32 in the Keras of the time) in this convention. Several
+    /// values, separated by commas, train one sparse model each.
+    #[arg(
+        long,
+        default_value = "3.2e-4",
+        value_delimiter = ',',
+        allow_hyphen_values = true,
+        value_name = "LAMBDA"
+    )]
+    lambda: Vec<Weight>,
     /// Weight of the KL penalty, per batch: loss = reconstruction +
     /// β·Σ_j KL(target ‖ mean activation of unit j). The default is Géron's
-    /// 5e-3 divided by his batch size of 32, as tf.keras applied it.
-    #[arg(long, default_value = "1.5625e-4", allow_hyphen_values = true)]
-    beta: Weight,
+    /// 5e-3 divided by his batch size of 32, as tf.keras applied it. Several
+    /// values, separated by commas, train one sparse model each.
+    #[arg(
+        long,
+        default_value = "1.5625e-4",
+        value_delimiter = ',',
+        allow_hyphen_values = true,
+        value_name = "BETA"
+    )]
+    beta: Vec<Weight>,
     /// Mean activation the KL penalty steers each code unit towards.
     #[arg(long, default_value = "0.1", allow_hyphen_values = true)]
     target: TargetActivation,
@@ -65,8 +85,11 @@ fn main() -> ExitCode {
     ae_support::cli::exit_code(run(cli))
 }
 
-/// One of the two models after training and evaluation.
+/// One trained and evaluated model.
 struct Side {
+    /// "standard", or e.g. "λ = 0.00032".
+    label: String,
+    sparsity: Sparsity,
     history: History,
     losses: Losses,
     stats: CodeStats,
@@ -75,46 +98,60 @@ struct Side {
     codes: Vec<f32>,
 }
 
-/// What the two models share and what tells them apart.
+/// What the models share.
 struct Experiment {
     reconstruction: Reconstruction,
-    sparsity: Sparsity,
-    /// e.g. "784-32-784, ReLU code".
+    /// e.g. "784-32-784, 32 ReLU code units, binary cross-entropy".
     layout: &'static str,
-    /// e.g. "L1, λ = 3.2e-4".
-    penalty: String,
+    /// The sparse models: a label and a penalty each.
+    sparse: Vec<(String, Sparsity)>,
+    /// How the penalty is defined, for the results.
+    penalty: &'static str,
+}
+
+fn experiment(cli: &Cli) -> Experiment {
+    match cli.penalty {
+        Penalty::L1 => Experiment {
+            reconstruction: Reconstruction::CrossEntropy,
+            layout: "784-32-784, 32 ReLU code units, binary cross-entropy",
+            sparse: cli
+                .lambda
+                .iter()
+                .map(|l| {
+                    let lambda = l.get();
+                    (format!("λ = {l}"), Sparsity::L1 { lambda })
+                })
+                .collect(),
+            penalty: "L1 activity penalty: λ·Σ|code| per image, averaged over the batch",
+        },
+        Penalty::Kl => Experiment {
+            reconstruction: Reconstruction::SquaredError,
+            layout: "784-100-300-100-784, 300 sigmoid code units, mean squared error",
+            sparse: cli
+                .beta
+                .iter()
+                .map(|b| {
+                    let sparsity = Sparsity::Kl {
+                        beta: b.get(),
+                        target: cli.target.get(),
+                    };
+                    (format!("β = {b}"), sparsity)
+                })
+                .collect(),
+            penalty: "KL sparsity penalty: β·Σ_j KL(target ‖ mean activation of unit j over \
+                      the batch), once per batch",
+        },
+    }
 }
 
 fn run(cli: Cli) -> RunResult {
     let (train, eval) = ae_support::cli::load_splits(&cli.common)?;
-    let experiment = match cli.penalty {
-        Penalty::L1 => Experiment {
-            reconstruction: Reconstruction::CrossEntropy,
-            sparsity: Sparsity::L1 {
-                lambda: cli.lambda.get(),
-            },
-            layout: "784-32-784, 32 ReLU code units, binary cross-entropy",
-            penalty: format!("L1 activity penalty, λ = {} per image", cli.lambda),
-        },
-        Penalty::Kl => Experiment {
-            reconstruction: Reconstruction::SquaredError,
-            sparsity: Sparsity::Kl {
-                beta: cli.beta.get(),
-                target: cli.target.get(),
-            },
-            layout: "784-100-300-100-784, 300 sigmoid code units, mean squared error",
-            penalty: format!(
-                "KL sparsity penalty, β = {} per batch, target activation {}",
-                cli.beta, cli.target
-            ),
-        },
-    };
+    let experiment = experiment(&cli);
     println!(
-        "Sparse autoencoder on {}: {}",
+        "Sparse autoencoders on {}: {}",
         cli.common.dataset.display_name(),
         experiment.layout
     );
-    println!("penalty: {}", experiment.penalty);
     println!(
         "trained on {} ({} images), evaluated on {} ({} images)",
         train.description,
@@ -129,13 +166,12 @@ fn run(cli: Cli) -> RunResult {
         quiet: cli.common.quiet,
     };
     let picks = one_per_class(&eval.labels);
+    let mut runs = vec![("standard".to_string(), Sparsity::None)];
+    runs.extend(experiment.sparse.iter().cloned());
     let mut sides = Vec::new();
-    for (name, sparsity) in [
-        ("standard", Sparsity::None),
-        ("sparse", experiment.sparsity),
-    ] {
-        println!("training the {name} model");
-        // The same seed for both: identical initial weights.
+    for (label, sparsity) in runs {
+        println!("training the {label} model ({sparsity:?})");
+        // The same seed for every model: identical initial weights.
         let dev = Cpu::seed_from_u64(cli.common.seed);
         let side = match cli.penalty {
             Penalty::L1 => train_side::<_, _, 32>(
@@ -157,7 +193,7 @@ fn run(cli: Cli) -> RunResult {
                 sparsity,
             )?,
         };
-        sides.push(side);
+        sides.push(Side { label, ..side });
     }
     let report = report(&cli, &experiment, &train, &eval, &sides);
     print!("{report}");
@@ -165,7 +201,6 @@ fn run(cli: Cli) -> RunResult {
 }
 
 /// Trains one model and measures it on the evaluation set.
-#[allow(clippy::too_many_arguments)]
 fn train_side<E, D, const C: usize>(
     model: (E, D),
     train: &Images,
@@ -203,6 +238,8 @@ where
     let chosen: Vec<f32> = picks.iter().flat_map(|&i| eval.image(i)).copied().collect();
     let pictures = outputs(&model, &chosen, reconstruction);
     Ok(Side {
+        label: String::new(),
+        sparsity,
         history: trained.history,
         losses,
         stats,
@@ -233,11 +270,6 @@ fn report(
         format!("cargo run -p ch06-sparse -- {}", args.join(" "))
     };
     let c = &cli.common;
-    let (a, b) = (&sides[0], &sides[1]);
-    let loss_name = match experiment.reconstruction {
-        Reconstruction::CrossEntropy => "BCE per pixel",
-        Reconstruction::SquaredError => "MSE per pixel",
-    };
     let mut t = String::new();
     let _ = writeln!(t, "command:  {command}");
     let _ = writeln!(
@@ -251,108 +283,118 @@ fn report(
     let _ = writeln!(t, "model:    {}", experiment.layout);
     let _ = writeln!(
         t,
-        "training: Adam (lr 0.001), batch {}, {} epochs, seed {} (same initial weights and batches for both)",
+        "training: Adam (lr 0.001), batch {}, epochs {}, seed {}; every model starts from the \
+         same weights and sees the same batches",
         c.batch_size, c.epochs, c.seed
     );
-    let _ = writeln!(t, "penalty:  {} (sparse model only)", experiment.penalty);
+    let _ = writeln!(t, "penalty:  {}", experiment.penalty);
+    if cli.penalty == Penalty::Kl {
+        let _ = writeln!(t, "target:   mean activation {}", cli.target);
+    }
     let _ = writeln!(t);
-    let _ = writeln!(
-        t,
-        "on the {} evaluation images       standard      sparse",
-        eval.len()
+    let row = |t: &mut String, label: &str, cells: Vec<String>| {
+        let _ = write!(t, "  {label:<38}");
+        for cell in cells {
+            let _ = write!(t, "{cell:>16}");
+        }
+        let _ = writeln!(t);
+    };
+    let each = |f: &dyn Fn(&Side) -> String| sides.iter().map(f).collect::<Vec<_>>();
+    row(
+        &mut t,
+        &format!("on the {} evaluation images", eval.len()),
+        each(&|s| s.label.clone()),
     );
-    let row = |t: &mut String, label: &str, x: String, y: String| {
-        let _ = writeln!(t, "  {label:<34}{x:>10}  {y:>10}");
+    let loss_name = match experiment.reconstruction {
+        Reconstruction::CrossEntropy => "BCE per pixel",
+        Reconstruction::SquaredError => "MSE per pixel",
     };
     row(
         &mut t,
         loss_name,
-        format!("{:.4}", a.losses.reconstruction),
-        format!("{:.4}", b.losses.reconstruction),
+        each(&|s| format!("{:.4}", s.losses.reconstruction)),
     );
     row(
         &mut t,
         "penalty (as added to the loss)",
-        "-".into(),
-        format!("{:.4}", b.losses.penalty),
+        each(&|s| match s.sparsity {
+            Sparsity::None => "-".into(),
+            _ => format!("{:.4}", s.losses.penalty),
+        }),
     );
     row(
         &mut t,
         "loss including the penalty",
-        format!("{:.4}", a.losses.total()),
-        format!("{:.4}", b.losses.total()),
+        each(&|s| format!("{:.4}", s.losses.total())),
     );
     row(
         &mut t,
-        "final training loss (incl. penalty)",
-        last(&a.history.train_loss),
-        last(&b.history.train_loss),
+        "last epoch's training loss (with penalty)",
+        each(&|s| last(&s.history.train_loss)),
     );
     row(
         &mut t,
         "mean code value",
-        format!("{:.3}", a.stats.mean),
-        format!("{:.3}", b.stats.mean),
+        each(&|s| format!("{:.3}", s.stats.mean)),
     );
     row(
         &mut t,
         "code values exactly 0",
-        percent(a.stats.zero_fraction),
-        percent(b.stats.zero_fraction),
+        each(&|s| percent(s.stats.zero_fraction)),
     );
     row(
         &mut t,
         "code values below 0.05",
-        percent(a.stats.near_zero_fraction),
-        percent(b.stats.near_zero_fraction),
+        each(&|s| percent(s.stats.near_zero_fraction)),
     );
-    let width = a.stats.unit_means.len();
+    let width = sides[0].stats.unit_means.len();
     if experiment.reconstruction == Reconstruction::CrossEntropy {
         row(
             &mut t,
             &format!("units in use per image (of {width})"),
-            format!("{:.1}", a.stats.active_per_image()),
-            format!("{:.1}", b.stats.active_per_image()),
+            each(&|s| format!("{:.1}", s.stats.active_per_image())),
         );
     }
-    let dead = |s: &CodeStats| s.unit_means.iter().filter(|&&m| m == 0.0).count();
     row(
         &mut t,
         &format!("units never active (of {width})"),
-        dead(&a.stats).to_string(),
-        dead(&b.stats).to_string(),
-    );
-    if let Sparsity::Kl { target, .. } = experiment.sparsity {
-        let near = |s: &CodeStats| {
-            s.unit_means
+        each(&|s| {
+            s.stats
+                .unit_means
                 .iter()
-                .filter(|&&m| (m - target).abs() <= 0.05)
+                .filter(|&&m| m == 0.0)
                 .count()
-        };
+                .to_string()
+        }),
+    );
+    if cli.penalty == Penalty::Kl {
+        let target = cli.target.get();
         row(
             &mut t,
-            &format!("units with mean activation {}±0.05", target),
-            near(&a.stats).to_string(),
-            near(&b.stats).to_string(),
+            &format!("units with mean activation {target}±0.05"),
+            each(&|s| {
+                s.stats
+                    .unit_means
+                    .iter()
+                    .filter(|&&m| (m - target).abs() <= 0.05)
+                    .count()
+                    .to_string()
+            }),
         );
-        let median = |s: &CodeStats| {
-            let mut m = s.unit_means.clone();
-            m.sort_by(f32::total_cmp);
-            m[m.len() / 2]
-        };
         row(
             &mut t,
-            "median mean activation of a unit",
-            format!("{:.3}", median(&a.stats)),
-            format!("{:.3}", median(&b.stats)),
+            "median of the units' mean activations",
+            each(&|s| {
+                let mut m = s.stats.unit_means.clone();
+                m.sort_by(f32::total_cmp);
+                format!("{:.3}", m[m.len() / 2])
+            }),
         );
     }
-    let _ = writeln!(t);
-    let _ = writeln!(
-        t,
-        "training took {:.1} s and {:.1} s",
-        a.history.elapsed.as_secs_f64(),
-        b.history.elapsed.as_secs_f64()
+    row(
+        &mut t,
+        "training time",
+        each(&|s| format!("{:.0} s", s.history.elapsed.as_secs_f64())),
     );
     t
 }
@@ -365,17 +407,30 @@ fn percent(fraction: f32) -> String {
     format!("{:.1}%", 100.0 * fraction)
 }
 
-/// `l1-mnist`, `kl-fashion`, and a suffix when the weight is not the default.
+/// `l1-mnist`, `kl-fashion`, and a suffix when the weights differ from the
+/// defaults.
 fn file_stem(cli: &Cli) -> String {
     let dataset = match cli.common.dataset {
         Dataset::Mnist => "mnist",
         Dataset::Fashion => "fashion",
     };
+    let list = |weights: &[Weight]| {
+        weights
+            .iter()
+            .map(Weight::to_string)
+            .collect::<Vec<_>>()
+            .join("-")
+    };
     match cli.penalty {
-        Penalty::L1 if cli.lambda.get() != 3.2e-4 => format!("l1-{dataset}-lambda{}", cli.lambda),
+        Penalty::L1 if cli.lambda != [Weight::new(DEFAULT_LAMBDA).unwrap()] => {
+            format!("l1-{dataset}-lambda{}", list(&cli.lambda))
+        }
         Penalty::L1 => format!("l1-{dataset}"),
-        Penalty::Kl if cli.beta.get() != 1.5625e-4 || cli.target.get() != 0.1 => {
-            format!("kl-{dataset}-beta{}-target{}", cli.beta, cli.target)
+        Penalty::Kl
+            if cli.beta != [Weight::new(DEFAULT_BETA).unwrap()]
+                || cli.target.get() != DEFAULT_TARGET =>
+        {
+            format!("kl-{dataset}-beta{}-target{}", list(&cli.beta), cli.target)
         }
         Penalty::Kl => format!("kl-{dataset}"),
     }
@@ -392,68 +447,81 @@ fn write_figures(
 ) -> RunResult {
     let dir = cli.common.figures_dir("ch06");
     let stem = file_stem(cli);
-    let (a, b) = (&sides[0], &sides[1]);
     let mut written = Vec::new();
 
-    // Code values (L1) or mean activations per unit (KL), both models.
+    // Code values (L1) or mean activations per unit (KL), all models.
     let histogram = dir.join(format!("{stem}-codes.svg"));
-    match experiment.sparsity {
-        Sparsity::Kl { .. } => histograms(
+    if cli.penalty == Penalty::Kl {
+        let series: Vec<(&str, &[f32])> = sides
+            .iter()
+            .map(|s| (s.label.as_str(), &s.stats.unit_means[..]))
+            .collect();
+        histograms(
             &histogram,
             &format!("Mean activation of each of the {KL_CODE_SIZE} code units"),
-            &[
-                ("standard", &a.stats.unit_means),
-                ("sparse (KL)", &b.stats.unit_means),
-            ],
-            40,
-        )?,
-        _ => {
-            // Exact zeros would dwarf everything else; the title gives their share.
-            let nonzero = |codes: &[f32]| -> Vec<f32> {
-                codes.iter().copied().filter(|&c| c != 0.0).collect()
-            };
-            let (na, nb) = (nonzero(&a.codes), nonzero(&b.codes));
-            histograms(
-                &histogram,
-                &format!(
-                    "Non-zero code values; zeros: {} standard, {} sparse",
-                    percent(a.stats.zero_fraction),
-                    percent(b.stats.zero_fraction)
-                ),
-                &[("standard", &na), ("sparse (L1)", &nb)],
-                60,
-            )?
-        }
+            &series,
+            50,
+        )?;
+    } else {
+        // Exact zeros would dwarf everything else; the title gives their share.
+        let nonzero: Vec<Vec<f32>> = sides
+            .iter()
+            .map(|s| s.codes.iter().copied().filter(|&c| c != 0.0).collect())
+            .collect();
+        let series: Vec<(&str, &[f32])> = sides
+            .iter()
+            .zip(&nonzero)
+            .map(|(s, v)| (s.label.as_str(), &v[..]))
+            .collect();
+        let zeros: Vec<String> = sides
+            .iter()
+            .map(|s| percent(s.stats.zero_fraction))
+            .collect();
+        histograms(
+            &histogram,
+            &format!("Non-zero code values (zeros: {})", zeros.join(" / ")),
+            &series,
+            60,
+        )?;
     }
     written.push(histogram);
 
     let curve = dir.join(format!("{stem}-loss.svg"));
+    let names: Vec<(String, String)> = sides
+        .iter()
+        .map(|s| {
+            (
+                format!("{}, training", s.label),
+                format!("{}, validation", s.label),
+            )
+        })
+        .collect();
+    let mut series = Vec::new();
+    for (s, (training, validation)) in sides.iter().zip(&names) {
+        series.push(Series::new(training, &s.history.train_loss));
+        series.push(Series::new(validation, &s.history.validation_loss));
+    }
     loss_curves(
         &curve,
-        &format!(
-            "Training loss on {} (sparse: penalty included)",
-            train.description
-        ),
-        &[
-            Series::new("standard", &a.history.train_loss),
-            Series::new("sparse", &b.history.train_loss),
-            Series::new("standard, validation", &a.history.validation_loss),
-            Series::new("sparse, validation", &b.history.validation_loss),
-        ],
+        &format!("Loss per epoch, trained on {}", train.description),
+        &series,
         match experiment.reconstruction {
-            Reconstruction::CrossEntropy => "loss (binary cross-entropy per pixel + penalty)",
-            Reconstruction::SquaredError => "loss (mean squared error per pixel + penalty)",
+            Reconstruction::CrossEntropy => "BCE per pixel + penalty",
+            Reconstruction::SquaredError => "MSE per pixel + penalty",
         },
     )?;
     written.push(curve);
 
     let grid = dir.join(format!("{stem}.png"));
     let originals: Vec<&[f32]> = picks.iter().map(|&i| eval.image(i)).collect();
-    let rows = [
-        DigitRow::new("original", originals),
-        DigitRow::from_concatenated("standard", &a.pictures, ImageShape::MNIST),
-        DigitRow::from_concatenated("sparse", &b.pictures, ImageShape::MNIST),
-    ];
+    let mut rows = vec![DigitRow::new("original", originals)];
+    for s in sides {
+        rows.push(DigitRow::from_concatenated(
+            &s.label,
+            &s.pictures,
+            ImageShape::MNIST,
+        ));
+    }
     digit_grid(&grid, &rows, ImageShape::MNIST, 2)?;
     written.push(grid);
 

@@ -1,0 +1,110 @@
+//! The binary refuses bad flags with a message, and (given real data) runs end
+//! to end on a tiny slice.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ch05-denoising"))
+        .args(args)
+        // Never reach for the network from a test.
+        .env("MNIST_MIRROR", "")
+        .env("FASHION_MNIST_MIRROR", "")
+        .output()
+        .expect("the binary starts")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_usage_error(args: &[&str], expected: &str) {
+    let output = run(args);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+    assert!(
+        message.contains(expected),
+        "{args:?}: expected `{expected}` in:\n{message}"
+    );
+}
+
+#[test]
+fn a_negative_noise_factor_is_refused() {
+    assert_usage_error(&["--noise-factor", "-0.5"], "cannot be negative");
+    assert_usage_error(&["--noise-factor=-0.5"], "cannot be negative");
+}
+
+#[test]
+fn a_noise_factor_that_is_not_a_finite_number_is_refused() {
+    assert_usage_error(&["--noise-factor", "NaN"], "must be a finite number");
+    assert_usage_error(&["--noise-factor", "inf"], "must be a finite number");
+    assert_usage_error(&["--noise-factor", "lots"], "is not a number");
+}
+
+#[test]
+fn zero_epochs_are_refused() {
+    assert_usage_error(&["--epochs", "0"], "must be at least 1");
+}
+
+#[test]
+fn unknown_datasets_and_models_are_refused() {
+    assert_usage_error(&["--dataset", "cifar10"], "invalid value 'cifar10'");
+    assert_usage_error(&["--model", "huge"], "invalid value 'huge'");
+}
+
+#[test]
+fn missing_data_is_an_error_with_a_message_not_a_panic() {
+    let output = run(&[
+        "--data-dir",
+        "/nonexistent/ch05",
+        "--train-split",
+        "test[:100]",
+        "--quiet",
+    ]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(message.starts_with("error: "), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn a_tiny_run_on_real_data_prints_psnr_and_writes_its_files() {
+    let Ok(dir) = std::env::var("MNIST_DIR") else {
+        println!("skipped: MNIST_DIR is not set");
+        return;
+    };
+    let figures = std::env::temp_dir().join(format!("ch05-cli-test-{}", std::process::id()));
+    let output = run(&[
+        "--data-dir",
+        &dir,
+        "--train-split",
+        "test[:300]",
+        "--eval-split",
+        "test[9900:]",
+        "--epochs",
+        "1",
+        "--model",
+        "simple",
+        "--quiet",
+        "--figures-dir",
+        figures.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}\n{stdout}", stderr(&output));
+    assert!(stdout.contains("noisy input vs clean"), "{stdout}");
+    assert!(stdout.contains(" dB"), "{stdout}");
+    let files: Vec<PathBuf> = [
+        "mnist-simple.png",
+        "mnist-simple-loss.svg",
+        "mnist-simple-results.txt",
+    ]
+    .iter()
+    .map(|f| figures.join(f))
+    .collect();
+    for f in &files {
+        assert!(f.is_file(), "{} was not written", f.display());
+    }
+    let results = std::fs::read_to_string(&files[2]).unwrap();
+    assert!(results.contains("MNIST test[:300]"), "{results}");
+    std::fs::remove_dir_all(&figures).ok();
+}
