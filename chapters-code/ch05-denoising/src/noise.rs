@@ -3,9 +3,12 @@
 //! back into `[0, 1]`.
 
 use rand::Rng;
-use rand_distr::StandardNormal;
 use std::fmt;
 use std::str::FromStr;
+
+/// The distribution every noise value is drawn from: mean 0, standard
+/// deviation 1 (re-exported from `rand_distr` so that examples can name it).
+pub use rand_distr::StandardNormal;
 
 /// How strong the noise is: the standard deviation of the Gaussian added to
 /// each pixel, before clipping. Always finite and never negative.

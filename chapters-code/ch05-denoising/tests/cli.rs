@@ -53,6 +53,14 @@ fn unknown_datasets_and_models_are_refused() {
 }
 
 #[test]
+fn comparing_schedules_and_choosing_one_contradict_each_other() {
+    assert_usage_error(
+        &["--compare-schedules", "--noise", "fixed"],
+        "cannot be used with",
+    );
+}
+
+#[test]
 fn missing_data_is_an_error_with_a_message_not_a_panic() {
     let output = run(&[
         "--data-dir",
