@@ -59,7 +59,7 @@ impl CommonArgs {
 /// slices into every number and figure. An explicit split never falls back.
 pub fn load_splits(args: &CommonArgs) -> Result<(Images, Images), DataError> {
     let dir = args.data_dir.as_deref();
-    let (train, eval) = match (&args.train_split, &args.eval_split) {
+    let (train, eval) = match (args.train_split, args.eval_split) {
         (None, None) => {
             let train_split = Split::full(Part::Train);
             match data::load(args.dataset, &train_split, dir) {
@@ -86,8 +86,8 @@ pub fn load_splits(args: &CommonArgs) -> Result<(Images, Images), DataError> {
             }
         }
         (train, eval) => {
-            let train = train.clone().unwrap_or_else(|| Split::full(Part::Train));
-            let eval = eval.clone().unwrap_or_else(|| Split::full(Part::Test));
+            let train = train.unwrap_or_else(|| Split::full(Part::Train));
+            let eval = eval.unwrap_or_else(|| Split::full(Part::Test));
             (
                 data::load(args.dataset, &train, dir)?,
                 data::load(args.dataset, &eval, dir)?,
