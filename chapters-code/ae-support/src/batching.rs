@@ -30,6 +30,7 @@ pub fn sequential_batches(len: usize, batch_size: usize) -> impl Iterator<Item =
         .map(move |start| start..(start + batch_size).min(len))
 }
 
+// ANCHOR: gather
 /// Gathers the rows at `indices` of the row-major table `rows` (each row `N`
 /// values) into one tensor.
 pub fn gather<const N: usize>(dev: &Cpu, rows: &[f32], indices: &[usize]) -> Batch<N> {
@@ -39,6 +40,7 @@ pub fn gather<const N: usize>(dev: &Cpu, rows: &[f32], indices: &[usize]) -> Bat
     }
     dev.tensor_from_vec(data, (indices.len(), Const::<N>))
 }
+// ANCHOR_END: gather
 
 /// The rows `range` of the row-major table `rows` as one tensor.
 pub fn slice<const N: usize>(dev: &Cpu, rows: &[f32], range: Range<usize>) -> Batch<N> {

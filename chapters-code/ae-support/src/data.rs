@@ -142,6 +142,7 @@ impl fmt::Display for Dataset {
     }
 }
 
+// ANCHOR: mnist_files
 const MNIST_FILES: [RemoteFile; 4] = [
     RemoteFile {
         name: "train-images-idx3-ubyte.gz",
@@ -164,6 +165,7 @@ const MNIST_FILES: [RemoteFile; 4] = [
         size: 4_542,
     },
 ];
+// ANCHOR_END: mnist_files
 
 const FASHION_FILES: [RemoteFile; 4] = [
     RemoteFile {

@@ -12,6 +12,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::time::{Duration, Instant};
 
+// ANCHOR: fit_config
 /// How to train: the knobs Keras' `fit` takes.
 #[derive(Clone, Debug)]
 pub struct FitConfig {
@@ -22,6 +23,7 @@ pub struct FitConfig {
     /// No progress bar and no per-epoch lines.
     pub quiet: bool,
 }
+// ANCHOR_END: fit_config
 
 /// What one epoch produced, handed to the observer after each epoch.
 #[derive(Clone, Debug, PartialEq)]
