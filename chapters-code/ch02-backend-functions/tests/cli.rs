@@ -1,0 +1,88 @@
+//! The chapter 2 binary as a reader runs it: no data set, no network.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn ch02(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ch02-backend-functions"))
+        .args(args)
+        .output()
+        .expect("the chapter binary starts")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ch02-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn a_default_run_reports_accuracies_and_writes_the_figure() {
+    let dir = scratch("run");
+    let out = ch02(&["--quiet", "--figures-dir", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for epoch in ["epoch   0:", "epoch   1:", "epoch   5:", "epoch  20:"] {
+        assert!(stdout.contains(epoch), "missing `{epoch}` in\n{stdout}");
+    }
+    let svg = std::fs::read_to_string(dir.join("hidden-layer.svg")).unwrap();
+    assert!(
+        svg.contains("epoch 20: test accuracy"),
+        "panel titles missing"
+    );
+    assert!(
+        svg.contains("forged") && svg.contains("genuine"),
+        "legend missing"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn watching_an_epoch_past_the_end_is_a_clear_error() {
+    let dir = scratch("late");
+    let out = ch02(&[
+        "--epochs",
+        "3",
+        "--watch",
+        "0,5",
+        "--quiet",
+        "--figures-dir",
+        dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--watch asks for epoch 5"), "{stderr}");
+    assert!(!dir.exists(), "nothing is written before the error");
+}
+
+#[test]
+fn a_short_run_draws_the_default_epochs_that_exist_and_the_last() {
+    let dir = scratch("short");
+    let out = ch02(&[
+        "--epochs",
+        "3",
+        "--quiet",
+        "--figures-dir",
+        dir.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let shown: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("test accuracy"))
+        .collect();
+    assert_eq!(shown.len(), 3, "{stdout}");
+    assert!(shown[2].contains("epoch   3:"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn zero_epochs_are_rejected() {
+    let out = ch02(&["--epochs", "0"]);
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
