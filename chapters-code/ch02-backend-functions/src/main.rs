@@ -120,6 +120,19 @@ fn run(cli: Cli) -> RunResult {
         test.len() - genuine,
         100.0 * genuine as f32 / test.len() as f32
     );
+    let weights = watched.model.0.weight.array();
+    let biases = watched.model.0.bias.array();
+    for (unit, (w, b)) in weights.iter().zip(biases).enumerate() {
+        println!(
+            "  hidden unit {}: weights ({:.2}, {:.2}, {:.2}, {:.2}), bias {:.2}",
+            unit + 1,
+            w[0],
+            w[1],
+            w[2],
+            w[3],
+            b
+        );
+    }
     println!(
         "  final test loss {:.4} (binary cross-entropy); trained in {:.2}s",
         watched

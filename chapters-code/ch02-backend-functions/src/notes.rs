@@ -10,7 +10,10 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rand_distr::StandardNormal;
+/// The standard normal distribution (mean 0, standard deviation 1), from
+/// `rand_distr`; re-exported so that code reusing [`generate`]'s recipe needs
+/// no dependency of its own.
+pub use rand_distr::StandardNormal;
 
 /// Numbers per note.
 pub const FEATURES: usize = 4;
@@ -29,6 +32,7 @@ pub struct Notes {
     pub labels: Vec<u8>,
 }
 
+// ANCHOR: generate
 /// Centre of each class, in the raw units of the four features.
 const CENTRES: [[f32; FEATURES]; 2] = [[2.4, 2.8, -1.4, -1.0], [-4.6, -0.85, 5.2, -1.15]];
 /// Maps four independent standard normal numbers to correlated features on
@@ -43,7 +47,6 @@ const MIXING: [[f32; FEATURES]; FEATURES] = [
 /// Share of forged notes, as in the real data (610 of 1,372).
 const FORGED_SHARE: f64 = 610.0 / 1_372.0;
 
-// ANCHOR: generate
 /// `n` notes drawn at random, reproducibly from `seed`.
 pub fn generate(n: usize, seed: u64) -> Notes {
     let mut rng = StdRng::seed_from_u64(seed);
