@@ -2,14 +2,16 @@
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand_distr::{Distribution, Normal};
+/// The distributions the cloud is drawn from (re-exported so that listings
+/// of this chapter can name them).
+pub use rand_distr::{Distribution, Normal, StandardNormal};
 
 /// How many points the chapter's cloud has.
 pub const CLOUD_POINTS: usize = 60;
 
 // ANCHOR: cloud
-/// How the points spread: standard deviations along the two in-plane axes
-/// of an ellipse, and off the plane.
+/// How the points spread: the standard deviations of the two Gaussian
+/// numbers that place a point in the plane, and of the noise off it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CloudShape {
     pub long_std: f64,
@@ -18,7 +20,7 @@ pub struct CloudShape {
 }
 
 impl Default for CloudShape {
-    /// The chapter's cloud: an ellipse 1.0 by 0.5 in the plane, 0.2 off it.
+    /// The chapter's cloud: `s` and `t` with standard deviations 1.0 and 0.5, noise 0.2.
     fn default() -> Self {
         CloudShape {
             long_std: 1.0,
@@ -55,7 +57,8 @@ pub fn tilted_plane_cloud(n: usize, shape: CloudShape, seed: u64) -> Vec<[f32; 3
 }
 // ANCHOR_END: cloud
 
-fn column_means(points: &[[f64; 3]]) -> [f64; 3] {
+/// The mean of each coordinate.
+pub fn column_means(points: &[[f64; 3]]) -> [f64; 3] {
     let mut mean = [0.0; 3];
     for p in points {
         (0..3).for_each(|d| mean[d] += p[d] / points.len() as f64);

@@ -20,15 +20,28 @@ const PITCH: f64 = 0.4;
 /// each point to its reconstruction. Points above the plane are blue, points
 /// below it orange. The vertical axis is `z`.
 pub fn cloud_and_plane(path: &Path, result: &ToyResult) -> FigureResult {
+    // The normal pointing upwards (positive z), so that "above" means higher.
     let normal = plane_normal(&result.decoder_basis);
+    let normal = if normal[2] < 0.0 {
+        normal.map(|c| -c)
+    } else {
+        normal
+    };
     let centre = mean3(&result.reconstructions);
-    let above = |p: &[f32; 3]| (0..3).map(|d| (f64::from(p[d]) - centre[d]) * normal[d]).sum::<f64>() >= 0.0;
+    let above = |p: &[f32; 3]| {
+        (0..3)
+            .map(|d| (f64::from(p[d]) - centre[d]) * normal[d])
+            .sum::<f64>()
+            >= 0.0
+    };
     // A rectangle of the learned plane, along an orthonormal basis (u, v) of
     // the decoder's columns, just large enough to hold every reconstruction.
     let basis = orthonormal_columns(&result.decoder_basis);
     let (u, v) = (basis.column(0), basis.column(1));
     let coordinate = |p: &[f32; 3], axis: &[f64]| -> f64 {
-        (0..3).map(|d| (f64::from(p[d]) - centre[d]) * axis[d]).sum()
+        (0..3)
+            .map(|d| (f64::from(p[d]) - centre[d]) * axis[d])
+            .sum()
     };
     let (s, t): (Vec<f64>, Vec<f64>) = result
         .reconstructions
@@ -36,8 +49,14 @@ pub fn cloud_and_plane(path: &Path, result: &ToyResult) -> FigureResult {
         .map(|r| (coordinate(r, &u), coordinate(r, &v)))
         .unzip();
     let ((s0, s1), (t0, t1)) = (padded_range(&s, 0.05), padded_range(&t, 0.05));
-    let point_at = |s: f64, t: f64| -> [f64; 3] { [0, 1, 2].map(|d| centre[d] + s * u[d] + t * v[d]) };
-    let corners = [point_at(s0, t0), point_at(s1, t0), point_at(s1, t1), point_at(s0, t1)];
+    let point_at =
+        |s: f64, t: f64| -> [f64; 3] { [0, 1, 2].map(|d| centre[d] + s * u[d] + t * v[d]) };
+    let corners = [
+        point_at(s0, t0),
+        point_at(s1, t0),
+        point_at(s1, t1),
+        point_at(s0, t1),
+    ];
     let range = |d: usize| {
         let values: Vec<f64> = result
             .points
@@ -90,7 +109,10 @@ pub fn cloud_and_plane(path: &Path, result: &ToyResult) -> FigureResult {
         .draw()?;
 
     chart.draw_series(std::iter::once(Polygon::new(
-        corners.iter().map(|c| at(c[0], c[1], c[2])).collect::<Vec<_>>(),
+        corners
+            .iter()
+            .map(|c| at(c[0], c[1], c[2]))
+            .collect::<Vec<_>>(),
         PLANE.mix(0.25).filled(),
     )))?;
     let steps = 6;
@@ -111,15 +133,23 @@ pub fn cloud_and_plane(path: &Path, result: &ToyResult) -> FigureResult {
         chart.draw_series(LineSeries::new([plot(p), plot(r)], colour.mix(0.7)))?;
     }
     chart
-        .draw_series(result.points.iter().filter(|p| above(p)).map(|p| {
-            Circle::new(plot(p), 5, ABOVE.filled())
-        }))?
+        .draw_series(
+            result
+                .points
+                .iter()
+                .filter(|p| above(p))
+                .map(|p| Circle::new(plot(p), 5, ABOVE.filled())),
+        )?
         .label("point above the plane")
         .legend(|(x, y)| Circle::new((x + 10, y), 4, ABOVE.filled()));
     chart
-        .draw_series(result.points.iter().filter(|p| !above(p)).map(|p| {
-            Circle::new(plot(p), 5, BELOW.filled())
-        }))?
+        .draw_series(
+            result
+                .points
+                .iter()
+                .filter(|p| !above(p))
+                .map(|p| Circle::new(plot(p), 5, BELOW.filled())),
+        )?
         .label("point below the plane")
         .legend(|(x, y)| Circle::new((x + 10, y), 4, BELOW.filled()));
     chart
@@ -153,12 +183,8 @@ pub fn codings_and_components(path: &Path, result: &ToyResult) -> FigureResult {
     let axes: Vec<(&str, Vec<(f64, f64)>)> = (0..2)
         .map(|k| {
             let std = result.pca.variances[k].sqrt();
-            let ends = [-2.0 * std, 2.0 * std].map(|s| {
-                (
-                    offset[0] + mixing[0][k] * s,
-                    offset[1] + mixing[1][k] * s,
-                )
-            });
+            let ends = [-2.0 * std, 2.0 * std]
+                .map(|s| (offset[0] + mixing[0][k] * s, offset[1] + mixing[1][k] * s));
             (["PC1 axis", "PC2 axis"][k], ends.to_vec())
         })
         .collect();
@@ -203,11 +229,7 @@ pub fn codings_and_components(path: &Path, result: &ToyResult) -> FigureResult {
                 let style = BLACK.mix(0.55).stroke_width(2);
                 chart.draw_series(LineSeries::new(ends.clone(), style))?;
                 let (x, y) = ends[1];
-                chart.draw_series(std::iter::once(Text::new(
-                    name,
-                    (x, y),
-                    ("sans-serif", 14),
-                )))?;
+                chart.draw_series(std::iter::once(Text::new(name, (x, y), ("sans-serif", 14))))?;
             }
         }
         chart.draw_series(

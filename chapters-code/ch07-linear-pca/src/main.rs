@@ -25,42 +25,57 @@ struct Cli {
     /// Run the MNIST comparison (linear autoencoder, PCA, chapter 3's model) instead of the toy.
     #[arg(long)]
     mnist: bool,
+    /// MNIST: rounds of subspace iteration for PCA.
+    #[arg(long, default_value_t = 50)]
+    pca_iterations: usize,
     /// Toy: full-batch Adam steps.
     #[arg(long, default_value_t = 1000)]
     steps: usize,
     /// Toy: Adam's learning rate.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true, value_parser = positive)]
     learning_rate: f64,
-    /// Toy: standard deviation across the ellipse inside the plane.
-    #[arg(long, default_value_t = CloudShape::default().short_std)]
+    /// Toy: standard deviation of the short in-plane coordinate t (x = s + t/2, y = s/2 - t).
+    #[arg(long, value_name = "STD", default_value_t = CloudShape::default().short_std,
+          allow_negative_numbers = true, value_parser = standard_deviation)]
     short_std: f64,
     /// Toy: standard deviation of the noise off the plane.
-    #[arg(long, default_value_t = CloudShape::default().off_plane_std)]
+    #[arg(long, value_name = "STD", default_value_t = CloudShape::default().off_plane_std,
+          allow_negative_numbers = true, value_parser = standard_deviation)]
     off_plane_std: f64,
 }
 
+fn standard_deviation(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(v) => Err(format!(
+            "a standard deviation must be a finite number >= 0, got {v}"
+        )),
+        Err(_) => Err(format!("`{text}` is not a number")),
+    }
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(v) => Err(format!("must be a finite number > 0, got {v}")),
+        Err(_) => Err(format!("`{text}` is not a number")),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli: Cli = ae_support::cli::parse(&[("epochs", "20"), ("batch_size", "256")]);
+    let cli: Cli = ae_support::cli::parse(&[("epochs", "50"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))
 }
 
 fn run(cli: Cli) -> RunResult {
     if cli.mnist {
-        run_mnist(&cli.common)
+        run_mnist(&cli.common, cli.pca_iterations)
     } else {
         run_toy_chapter(&cli)
     }
 }
 
 fn run_toy_chapter(cli: &Cli) -> RunResult {
-    for (name, value) in [("--short-std", cli.short_std), ("--off-plane-std", cli.off_plane_std)] {
-        if !(value.is_finite() && value >= 0.0) {
-            return Err(format!("{name} must be a finite number >= 0, got {value}").into());
-        }
-    }
-    if !(cli.learning_rate.is_finite() && cli.learning_rate > 0.0) {
-        return Err(format!("--learning-rate must be > 0, got {}", cli.learning_rate).into());
-    }
     let config = ToyConfig {
         shape: CloudShape {
             short_std: cli.short_std,
@@ -89,6 +104,7 @@ fn run_toy_chapter(cli: &Cli) -> RunResult {
 
     let dir = cli.common.figures_dir("ch07");
     std::fs::create_dir_all(&dir)?;
+    let dir = std::fs::canonicalize(&dir)?;
     let plane = dir.join("cloud-and-plane.svg");
     let codings = dir.join("codings-vs-pca.svg");
     cloud_and_plane(&plane, &result)?;
@@ -111,6 +127,11 @@ fn report_toy(r: &ToyResult) {
         r.pca_mse,
         100.0 * r.excess_mse()
     );
+    println!(
+        "projecting straight onto the learned plane instead: MSE {:.6} ({:+.3}%)",
+        r.plane_mse,
+        100.0 * (r.plane_mse / r.pca_mse - 1.0)
+    );
     let (a, b) = mixing_matrix(r);
     println!(
         "codings = A * (principal components) + b with A = [[{:.3}, {:.3}], [{:.3}, {:.3}]], b = [{:.3}, {:.3}]",
@@ -118,7 +139,7 @@ fn report_toy(r: &ToyResult) {
     );
 }
 
-fn run_mnist(common: &CommonArgs) -> RunResult {
+fn run_mnist(common: &CommonArgs, pca_iterations: usize) -> RunResult {
     let (train, eval) = ae_support::cli::load_splits(common)?;
     println!(
         "training on {} ({} images), evaluating on {} ({} images)",
@@ -127,19 +148,24 @@ fn run_mnist(common: &CommonArgs) -> RunResult {
         eval.description,
         eval.len()
     );
-    let config = MnistConfig::new(FitConfig {
-        epochs: common.epochs,
-        batch_size: common.batch_size,
-        seed: common.seed,
-        quiet: common.quiet,
-    });
+    let config = MnistConfig {
+        pca_iterations,
+        ..MnistConfig::new(FitConfig {
+            epochs: common.epochs,
+            batch_size: common.batch_size,
+            seed: common.seed,
+            quiet: common.quiet,
+        })
+    };
     let shown = one_of_each_digit(&eval);
     let started = std::time::Instant::now();
     let result = compare(&train, &eval, &shown, &config)?;
     report_mnist(&result, common.epochs);
     println!("(took {:.0} s)", started.elapsed().as_secs_f64());
 
-    let path = common.figures_dir("ch07").join("mnist-reconstructions.png");
+    let dir = common.figures_dir("ch07");
+    std::fs::create_dir_all(&dir)?;
+    let path = std::fs::canonicalize(&dir)?.join("mnist-reconstructions.png");
     write_grid(&path, &eval, &result)?;
     println!("figure: {}", path.display());
     Ok(())
@@ -152,15 +178,26 @@ fn report_mnist(r: &MnistComparison, epochs: usize) {
     let rows = [
         ("PCA, 32 components (subspace iteration)", r.pca),
         ("linear autoencoder 784-32-784, MSE loss", r.linear),
-        ("chapter 3: ReLU code, sigmoid output, BCE loss", r.nonlinear),
+        (
+            "chapter 3: ReLU code, sigmoid output, BCE loss",
+            r.nonlinear,
+        ),
     ];
     for (name, m) in rows {
         println!("  {name:<52} {:>12.6} {:>12.6}", m.train, m.eval);
     }
     println!(
-        "PCA keeps {:.2}% of the variance of {train}; its optimum there is {:.6} (from the eigenvalues)",
+        "PCA keeps {:.3}% of the variance of {train}; its optimum there is {:.6} (from the eigenvalues)",
         100.0 * r.explained_variance,
         r.pca_train_optimum
+    );
+    println!(
+        "subspace iteration: the PCA subspace moved by at most {:.4}° in its second half of rounds",
+        r.pca_convergence_degrees
+    );
+    let [v1, v31, v32, v33] = r.variances_at_cut;
+    println!(
+        "variance along principal directions 1, 31, 32 and 33: {v1:.4}, {v31:.4}, {v32:.4}, {v33:.4}"
     );
     let angles = &r.angles_degrees;
     println!(
@@ -172,13 +209,21 @@ fn report_mnist(r: &MnistComparison, epochs: usize) {
 }
 
 fn write_grid(path: &Path, eval: &ae_support::data::Images, r: &MnistComparison) -> RunResult {
-    let originals: Vec<f32> = r.shown.iter().flat_map(|&i| eval.image(i).to_vec()).collect();
+    let originals: Vec<f32> = r
+        .shown
+        .iter()
+        .flat_map(|&i| eval.image(i).to_vec())
+        .collect();
     let shape = ImageShape::MNIST;
     let rows = [
         DigitRow::from_concatenated("original", &originals, shape),
         DigitRow::from_concatenated("PCA, 32 components", &r.shown_reconstructions[0], shape),
         DigitRow::from_concatenated("linear autoencoder", &r.shown_reconstructions[1], shape),
-        DigitRow::from_concatenated("chapter 3's autoencoder", &r.shown_reconstructions[2], shape),
+        DigitRow::from_concatenated(
+            "chapter 3's autoencoder",
+            &r.shown_reconstructions[2],
+            shape,
+        ),
     ];
     digit_grid(path, &rows, shape, 2)?;
     Ok(())

@@ -57,6 +57,14 @@ pub struct MnistComparison {
     pub pca_train_optimum: f64,
     /// Share of the training set's variance the 32 components keep.
     pub explained_variance: f64,
+    /// Largest principal angle (degrees) between the PCA subspace after half
+    /// the rounds of subspace iteration and after all of them: near zero when
+    /// the iteration has converged.
+    pub pca_convergence_degrees: f64,
+    /// Variance along principal directions 1, 31, 32 and 33 of the training
+    /// set: how much the first direction left out carries, next to the last
+    /// ones kept.
+    pub variances_at_cut: [f64; 4],
     pub linear: Mse,
     pub linear_history: History,
     pub nonlinear: Mse,
@@ -77,12 +85,7 @@ pub struct MnistComparison {
 /// dfdx computes it, and each round of subspace iteration multiplies it with a
 /// 784 x (k + extra) block, again in dfdx. Only the small work (Gram-Schmidt,
 /// the final Jacobi on a (k + extra)-square matrix) is our own code.
-pub fn pca_by_subspace_iteration(
-    dev: &Cpu,
-    rows: &[f32],
-    k: usize,
-    config: &MnistConfig,
-) -> Pca {
+pub fn pca_by_subspace_iteration(dev: &Cpu, rows: &[f32], k: usize, config: &MnistConfig) -> Pca {
     let n = rows.len() / IMAGE_PIXELS;
     let mut mean = vec![0.0f64; IMAGE_PIXELS];
     for row in rows.chunks_exact(IMAGE_PIXELS) {
@@ -98,13 +101,13 @@ pub fn pca_by_subspace_iteration(
     let covariance = xc.clone().permute::<_, Axes2<1, 0>>().matmul(xc) / n as f32;
     let total_variance: f64 = {
         let c = covariance.as_vec();
-        (0..IMAGE_PIXELS).map(|i| f64::from(c[i * IMAGE_PIXELS + i])).sum()
+        (0..IMAGE_PIXELS)
+            .map(|i| f64::from(c[i * IMAGE_PIXELS + i]))
+            .sum()
     };
     let apply = |q: &Matrix| {
-        let block = dev.tensor_from_vec(
-            q.data.iter().map(|&v| v as f32).collect(),
-            (q.rows, q.cols),
-        );
+        let block =
+            dev.tensor_from_vec(q.data.iter().map(|&v| v as f32).collect(), (q.rows, q.cols));
         let product = covariance.clone().matmul(block);
         Matrix {
             rows: q.rows,
@@ -141,7 +144,7 @@ pub fn mse(reconstructed: &[f32], original: &[f32]) -> f64 {
 }
 
 /// The output of `model` for every row of `rows`, without any activation.
-fn forward_all<M: Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>>(
+pub fn forward_all<M: Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>>(
     model: &M,
     rows: &[f32],
 ) -> Vec<f32> {
@@ -153,7 +156,7 @@ fn forward_all<M: Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>>(
 
 /// `mean + W Wᵀ (x - mean)` for every row, with `W` the principal directions:
 /// [`Pca::reconstruct`] of [`Pca::project`], as two large products in dfdx.
-fn pca_reconstructions(dev: &Cpu, pca: &Pca, rows: &[f32]) -> Vec<f32> {
+pub fn pca_reconstructions(dev: &Cpu, pca: &Pca, rows: &[f32]) -> Vec<f32> {
     let n = rows.len() / IMAGE_PIXELS;
     let mean: Vec<f32> = pca.mean.iter().map(|&m| m as f32).collect();
     let centred: Vec<f32> = rows
@@ -187,6 +190,18 @@ pub fn compare(
 
     // PCA: no training, just linear algebra.
     let pca = pca_by_subspace_iteration(&dev, x_train, CODE_SIZE, config);
+    let half = MnistConfig {
+        pca_iterations: config.pca_iterations / 2,
+        ..config.clone()
+    };
+    let earlier = pca_by_subspace_iteration(&dev, x_train, CODE_SIZE, &half);
+    let pca_convergence_degrees = principal_angles_degrees(&earlier.components, &pca.components)
+        .into_iter()
+        .fold(0.0, f64::max);
+    // One more component, only to see the variance of the first one left out.
+    let wider = pca_by_subspace_iteration(&dev, x_train, CODE_SIZE + 1, config);
+    let v = &wider.variances;
+    let variances_at_cut = [v[0], v[CODE_SIZE - 2], v[CODE_SIZE - 1], v[CODE_SIZE]];
     let pca_mse = Mse {
         train: mse(&pca_reconstructions(&dev, &pca, x_train), x_train),
         eval: mse(&pca_reconstructions(&dev, &pca, x_eval), x_eval),
@@ -223,6 +238,8 @@ pub fn compare(
         eval_description: eval.description.clone(),
         pca_train_optimum: pca.optimal_mse(),
         explained_variance: pca.variances.iter().sum::<f64>() / pca.total_variance,
+        pca_convergence_degrees,
+        variances_at_cut,
         angles_degrees: principal_angles_degrees(&decoder_basis(&linear.model), &pca.components),
         shown: shown.to_vec(),
         shown_reconstructions: [

@@ -2,10 +2,10 @@
 //! covariance matrix, by Jacobi rotations for small dimensions and by subspace
 //! iteration when only the top few of many are wanted.
 
+use crate::cloud::{Distribution, StandardNormal};
 use crate::linalg::{Matrix, SymmetricEigen, orthonormal_columns, symmetric_eigen};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand_distr::{Distribution, StandardNormal};
 
 // ANCHOR: covariance
 /// The mean of the rows of a row-major table (`dim` values per row), and the
@@ -23,7 +23,11 @@ pub fn covariance(rows: &[f32], dim: usize) -> (Vec<f64>, Matrix) {
     }
     let mut cov = Matrix::zeros(dim, dim);
     for row in rows.chunks_exact(dim) {
-        let centred: Vec<f64> = row.iter().zip(&mean).map(|(&x, m)| f64::from(x) - m).collect();
+        let centred: Vec<f64> = row
+            .iter()
+            .zip(&mean)
+            .map(|(&x, m)| f64::from(x) - m)
+            .collect();
         for i in 0..dim {
             for j in 0..dim {
                 cov[(i, j)] += centred[i] * centred[j] / n as f64;
@@ -80,7 +84,11 @@ impl Pca {
             .map(|(&x, m)| f64::from(x) - m)
             .collect();
         (0..self.k())
-            .map(|j| (0..self.dim()).map(|i| centred[i] * self.components[(i, j)]).sum())
+            .map(|j| {
+                (0..self.dim())
+                    .map(|i| centred[i] * self.components[(i, j)])
+                    .sum()
+            })
             .collect()
     }
 
@@ -133,6 +141,8 @@ impl Pca {
 /// `(λ_{k+extra+1} / λ_k)^iterations`; the `extra` columns widen that gap.
 /// At the end, the eigen-decomposition of the small matrix `Qᵀ C Q`
 /// (Rayleigh-Ritz) sorts out the individual directions inside the block.
+/// `C` must have rank at least `k + extra`, or the block cannot stay
+/// orthonormal (Gram-Schmidt stops with a message).
 pub fn top_eigenpairs(
     dim: usize,
     k: usize,
@@ -146,7 +156,9 @@ pub fn top_eigenpairs(
     let mut q = Matrix {
         rows: dim,
         cols: width,
-        data: (0..dim * width).map(|_| StandardNormal.sample(&mut rng)).collect(),
+        data: (0..dim * width)
+            .map(|_| StandardNormal.sample(&mut rng))
+            .collect(),
     };
     q = orthonormal_columns(&q);
     for _ in 0..iterations {

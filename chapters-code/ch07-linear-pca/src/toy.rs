@@ -2,13 +2,13 @@
 //! autoencoder, compute exact PCA, and compare the two.
 
 use crate::cloud::{CLOUD_POINTS, CloudShape, flatten, tilted_plane_cloud};
-use crate::linalg::{Matrix, principal_angles_degrees};
-use crate::model::{Trainer, decoder_basis, encode, reconstruction_mse};
+use crate::linalg::{Matrix, dot, orthonormal_columns, principal_angles_degrees};
+use crate::model::{LinearAutoencoderModel, Trainer, decoder_basis, encode, reconstruction_mse};
 use crate::pca::Pca;
 use dfdx::prelude::*;
 
-/// The settings of the toy run (Géron's: 60 points, Adam with learning rate
-/// 0.01, full batches).
+/// The settings of the toy run: 60 points as in Géron's example, and full
+/// batches of Adam with learning rate 0.01.
 #[derive(Clone, Debug)]
 pub struct ToyConfig {
     pub points: usize,
@@ -35,6 +35,8 @@ impl Default for ToyConfig {
 /// Everything the chapter reports about the toy run.
 #[derive(Clone, Debug)]
 pub struct ToyResult {
+    /// The trained 3 -> 2 -> 3 model.
+    pub model: LinearAutoencoderModel<3, 2>,
     /// The centred cloud.
     pub points: Vec<[f32; 3]>,
     /// The loss before each step (`losses[0]` is the untrained model's).
@@ -49,6 +51,10 @@ pub struct ToyResult {
     pub angles_degrees: Vec<f64>,
     /// Reconstruction MSE of the trained autoencoder.
     pub autoencoder_mse: f64,
+    /// MSE of projecting each point orthogonally onto the learned plane
+    /// (`b_dec + span(W_dec)`): what the autoencoder would reach if its
+    /// encoder and decoder were already exact inverses on its plane.
+    pub plane_mse: f64,
     /// Reconstruction MSE of PCA with two components (the optimum).
     pub pca_mse: f64,
     /// The autoencoder's reconstruction of each point.
@@ -90,7 +96,9 @@ pub fn run_toy(config: &ToyConfig, mut on_step: impl FnMut(usize, f32)) -> ToyRe
 
     let pca = Pca::exact(&rows, 3, 2);
     let learned = decoder_basis(&trainer.model);
+    let decoder_bias = trainer.model.1.bias.array();
     ToyResult {
+        plane_mse: projection_mse(&points, &learned, decoder_bias),
         angles_degrees: principal_angles_degrees(&learned, &pca.components),
         autoencoder_mse: f64::from(final_loss),
         pca_mse: pca.reconstruction_mse(&rows),
@@ -103,8 +111,9 @@ pub fn run_toy(config: &ToyConfig, mut on_step: impl FnMut(usize, f32)) -> ToyRe
                 [c[0] as f32, c[1] as f32]
             })
             .collect(),
-        decoder_bias: trainer.model.1.bias.array(),
+        decoder_bias,
         decoder_basis: learned,
+        model: trainer.model,
         losses,
         pca,
         points,
@@ -112,11 +121,31 @@ pub fn run_toy(config: &ToyConfig, mut on_step: impl FnMut(usize, f32)) -> ToyRe
 }
 // ANCHOR_END: run_toy
 
-fn pairs(flat: &[f32]) -> Vec<[f32; 2]> {
+/// Mean squared distance per coordinate from each point to its orthogonal
+/// projection onto the plane through `through` spanned by the columns of `basis`.
+pub fn projection_mse(points: &[[f32; 3]], basis: &Matrix, through: [f32; 3]) -> f64 {
+    let q = orthonormal_columns(basis);
+    let mut sum = 0.0;
+    for p in points {
+        let offset: Vec<f64> = (0..3)
+            .map(|d| f64::from(p[d]) - f64::from(through[d]))
+            .collect();
+        let along: Vec<f64> = (0..q.cols).map(|j| dot(&offset, &q.column(j))).collect();
+        for d in 0..3 {
+            let inside: f64 = (0..q.cols).map(|j| along[j] * q[(d, j)]).sum();
+            sum += (offset[d] - inside).powi(2);
+        }
+    }
+    sum / (3 * points.len()) as f64
+}
+
+/// Consecutive pairs of a flat table.
+pub fn pairs(flat: &[f32]) -> Vec<[f32; 2]> {
     flat.chunks_exact(2).map(|c| [c[0], c[1]]).collect()
 }
 
-fn triples(flat: &[f32]) -> Vec<[f32; 3]> {
+/// Consecutive triples of a flat table.
+pub fn triples(flat: &[f32]) -> Vec<[f32; 3]> {
     flat.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect()
 }
 

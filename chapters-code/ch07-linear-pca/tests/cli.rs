@@ -1,0 +1,96 @@
+//! The binary as a reader runs it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ch07-linear-pca"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ch07-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn the_default_run_prints_the_angles_and_both_errors_and_draws_the_figures() {
+    let dir = scratch_dir("toy");
+    let out = run(&["--figures-dir", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("principal angles between the decoder's plane and PCA's"));
+    assert!(stdout.contains("reconstruction MSE: autoencoder"));
+    assert!(stdout.contains("step  1000"));
+    for figure in ["cloud-and-plane.svg", "codings-vs-pca.svg"] {
+        let svg = std::fs::read_to_string(dir.join(figure)).unwrap();
+        assert!(svg.starts_with("<svg"), "{figure}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_toy_settings_are_refused_with_a_message() {
+    for (flag, value) in [
+        ("--off-plane-std", "-1"),
+        ("--short-std", "NaN"),
+        ("--learning-rate", "0"),
+    ] {
+        let out = run(&[flag, value, "--figures-dir", "/nonexistent"]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("invalid value '{value}' for '{flag}")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn mnist_without_data_is_an_error_not_a_panic() {
+    let missing = scratch_dir("no-data");
+    let out = run(&["--mnist", "--data-dir", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error:"), "{stderr}");
+}
+
+#[test]
+fn mnist_comparison_on_a_small_slice() {
+    let Some(data) = std::env::var_os("MNIST_DIR") else {
+        println!("skipped: set MNIST_DIR to run the MNIST comparison");
+        return;
+    };
+    let dir = scratch_dir("mnist");
+    let out = run(&[
+        "--mnist",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--train-split",
+        "test[:500]",
+        "--eval-split",
+        "test[9500:]",
+        "--epochs",
+        "2",
+        "--quiet",
+        "--figures-dir",
+        dir.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("trained on MNIST test[:500], evaluated on MNIST test[9500:]"));
+    assert!(stdout.contains("PCA, 32 components"));
+    assert!(dir.join("mnist-reconstructions.png").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
