@@ -46,7 +46,7 @@ pub fn mean_psnr(images: &[f32], references: &[f32], image_len: usize) -> f32 {
         "different numbers of pixels"
     );
     assert!(
-        image_len > 0 && images.len() % image_len == 0,
+        image_len > 0 && images.len().is_multiple_of(image_len),
         "partial image"
     );
     let count = images.len() / image_len;

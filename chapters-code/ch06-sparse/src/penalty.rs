@@ -82,7 +82,7 @@ pub fn kl_sparsity_of(codes: &[f32], width: usize, target: f32) -> f32 {
 
 fn row_count(codes: &[f32], width: usize) -> usize {
     assert!(
-        width > 0 && codes.len() % width == 0,
+        width > 0 && codes.len().is_multiple_of(width),
         "codes are not whole rows of {width}"
     );
     assert!(!codes.is_empty(), "no codes");
