@@ -122,7 +122,7 @@ mod tests {
         assert_ne!(a, c);
         assert!(a.iter().all(|v| (0.0..=1.0).contains(v)));
         // Clipping piles up mass exactly on the bounds.
-        assert!(a.iter().any(|&v| v == 0.0) && a.iter().any(|&v| v == 1.0));
+        assert!(a.contains(&0.0) && a.contains(&1.0));
     }
 
     #[test]
