@@ -119,7 +119,7 @@ fn experiment(cli: &Cli) -> Experiment {
                 .iter()
                 .map(|l| {
                     let lambda = l.get();
-                    (format!("λ = {l}"), Sparsity::L1 { lambda })
+                    (format!("sparse, λ = {l}"), Sparsity::L1 { lambda })
                 })
                 .collect(),
             penalty: "L1 activity penalty: λ·Σ|code| per image, averaged over the batch",
@@ -135,7 +135,7 @@ fn experiment(cli: &Cli) -> Experiment {
                         beta: b.get(),
                         target: cli.target.get(),
                     };
-                    (format!("β = {b}"), sparsity)
+                    (format!("sparse, β = {b}"), sparsity)
                 })
                 .collect(),
             penalty: "KL sparsity penalty: β·Σ_j KL(target ‖ mean activation of unit j over \
@@ -293,9 +293,9 @@ fn report(
     }
     let _ = writeln!(t);
     let row = |t: &mut String, label: &str, cells: Vec<String>| {
-        let _ = write!(t, "  {label:<38}");
+        let _ = write!(t, "  {label:<40}");
         for cell in cells {
-            let _ = write!(t, "{cell:>16}");
+            let _ = write!(t, "{cell:>24}");
         }
         let _ = writeln!(t);
     };
@@ -319,7 +319,7 @@ fn report(
         "penalty (as added to the loss)",
         each(&|s| match s.sparsity {
             Sparsity::None => "-".into(),
-            _ => format!("{:.4}", s.losses.penalty),
+            _ => format!("{:.6}", s.losses.penalty),
         }),
     );
     row(
@@ -329,7 +329,7 @@ fn report(
     );
     row(
         &mut t,
-        "last epoch's training loss (with penalty)",
+        "training loss, last epoch (with penalty)",
         each(&|s| last(&s.history.train_loss)),
     );
     row(
