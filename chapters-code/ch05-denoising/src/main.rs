@@ -48,7 +48,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = ae_support::cli::parse(&[("epochs", "10"), ("batch_size", "32")]);
+    let cli: Cli = ae_support::cli::parse(&[("epochs", "30"), ("batch_size", "32")]);
     ae_support::cli::exit_code(run(cli))
 }
 
