@@ -97,6 +97,24 @@ pub fn load_splits(args: &CommonArgs) -> Result<(Images, Images), DataError> {
     Ok((train, eval))
 }
 
+/// The first two lines of a run's results file: the command that reproduces
+/// it and the data it trained and evaluated on, so no number loses its source.
+pub fn provenance(package: &str, train: &Images, eval: &Images) -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = if args.is_empty() {
+        format!("cargo run -p {package}")
+    } else {
+        format!("cargo run -p {package} -- {}", args.join(" "))
+    };
+    format!(
+        "command:  {command}\ndata:     trained on {} ({} images), evaluated on {} ({} images)\n",
+        train.description,
+        train.len(),
+        eval.description,
+        eval.len()
+    )
+}
+
 /// The slices of the test split used when no training files are available.
 const FALLBACK_TRAIN: &str = "test[:8000]";
 const FALLBACK_EVAL: &str = "test[8000:]";

@@ -295,23 +295,8 @@ fn write_grid(
 
 /// The run's numbers as plain text, written next to the figures.
 fn results_text(cli: &Cli, train: &Images, eval: &Images, outcomes: &[Outcome]) -> String {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = if args.is_empty() {
-        "cargo run -p ch05-denoising".to_string()
-    } else {
-        format!("cargo run -p ch05-denoising -- {}", args.join(" "))
-    };
     let c = &cli.common;
-    let mut t = String::new();
-    let _ = writeln!(t, "command:  {command}");
-    let _ = writeln!(
-        t,
-        "data:     trained on {} ({} images), evaluated on {} ({} images)",
-        train.description,
-        train.len(),
-        eval.description,
-        eval.len()
-    );
+    let mut t = ae_support::cli::provenance("ch05-denoising", train, eval);
     let _ = writeln!(
         t,
         "model:    {} {}, Adam (lr 0.001), batch {}, {} epochs, seed {}",

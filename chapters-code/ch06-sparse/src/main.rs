@@ -263,23 +263,8 @@ fn report(
     eval: &Images,
     sides: &[Side],
 ) -> String {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = if args.is_empty() {
-        "cargo run -p ch06-sparse".to_string()
-    } else {
-        format!("cargo run -p ch06-sparse -- {}", args.join(" "))
-    };
     let c = &cli.common;
-    let mut t = String::new();
-    let _ = writeln!(t, "command:  {command}");
-    let _ = writeln!(
-        t,
-        "data:     trained on {} ({} images), evaluated on {} ({} images)",
-        train.description,
-        train.len(),
-        eval.description,
-        eval.len()
-    );
+    let mut t = ae_support::cli::provenance("ch06-sparse", train, eval);
     let _ = writeln!(t, "model:    {}", experiment.layout);
     let _ = writeln!(
         t,
