@@ -115,6 +115,20 @@ pub fn provenance(package: &str, train: &Images, eval: &Images) -> String {
     )
 }
 
+/// `path` as the reader would type it: relative to the current folder when it
+/// lies below it, without `..` detours.
+pub fn shown(path: &std::path::Path) -> std::path::PathBuf {
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| {
+            full.strip_prefix(here)
+                .ok()
+                .map(std::path::Path::to_path_buf)
+        })
+        .unwrap_or(full)
+}
+
 /// The slices of the test split used when no training files are available.
 const FALLBACK_TRAIN: &str = "test[:8000]";
 const FALLBACK_EVAL: &str = "test[8000:]";

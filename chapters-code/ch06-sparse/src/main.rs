@@ -515,21 +515,7 @@ fn write_figures(
         .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     written.push(results);
     for path in written {
-        println!("wrote {}", shown(&path).display());
+        println!("wrote {}", ae_support::cli::shown(&path).display());
     }
     Ok(())
-}
-
-/// `path` as the reader would type it: relative to the current folder when it
-/// lies below it, without `..` detours.
-fn shown(path: &std::path::Path) -> std::path::PathBuf {
-    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    std::env::current_dir()
-        .ok()
-        .and_then(|here| {
-            full.strip_prefix(here)
-                .ok()
-                .map(std::path::Path::to_path_buf)
-        })
-        .unwrap_or(full)
 }
