@@ -10,6 +10,7 @@ pub mod checkpoint;
 pub mod cli;
 pub mod data;
 pub mod download;
+pub mod fast;
 pub mod figures;
 pub mod idx;
 pub mod progress;

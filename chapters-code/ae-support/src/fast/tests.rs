@@ -1,0 +1,155 @@
+//! The fused operations against the plain dfdx ones they replace: same
+//! values, same gradients.
+
+use super::{Activation, Dense, Identity};
+use super::{bce_with_logits_loss as fused_bce, mse_loss as fused_mse};
+use dfdx::prelude::*;
+
+type Rows<const N: usize> = Tensor<(usize, Const<N>), f32, Cpu>;
+
+fn assert_close(name: &str, got: &[f32], want: &[f32], tolerance: f32) {
+    assert_eq!(got.len(), want.len(), "{name}: lengths differ");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= tolerance * (1.0 + w.abs()),
+            "{name}[{i}]: fused {g}, dfdx {w}"
+        );
+    }
+}
+
+/// Weights of the gradient check: the loss is `sum(output · mix)`, so every
+/// output value gets a different upstream gradient.
+fn mix<const N: usize>(dev: &Cpu, rows: usize) -> Rows<N> {
+    dev.tensor_from_vec(
+        (0..rows * N).map(|i| ((i * 7919) % 23) as f32 / 11.0 - 1.0).collect(),
+        (rows, Const),
+    )
+}
+
+/// Builds `Dense<I, O, A>` and `(Linear<I, O>, A)` from the same seed and
+/// compares outputs and the gradients of weight, bias and input.
+fn dense_matches_linear<A, const I: usize, const O: usize>()
+where
+    A: Activation + dfdx::nn::BuildOnDevice<Cpu, f32>,
+    A::Built: Module<Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>, Output = Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>, Error = CpuError>,
+{
+    let rows = 37;
+    let fused = Cpu::seed_from_u64(5).build_module::<Dense<I, O, A>, f32>();
+    let plain = Cpu::seed_from_u64(5).build_module::<(Linear<I, O>, A), f32>();
+    assert_eq!(fused.weight.as_vec(), plain.0.weight.as_vec(), "same initial weights");
+    assert_eq!(fused.bias.as_vec(), plain.0.bias.as_vec(), "same initial bias");
+
+    let dev = Cpu::seed_from_u64(1);
+    let x: Rows<I> = dev.sample_normal_like(&(rows, Const));
+    let weights = mix::<O>(&dev, rows);
+
+    let no_tape = fused.forward(x.clone()).as_vec();
+    // Leaky gradients keep the input's gradient too, not only the parameters'.
+    let y = fused.forward(x.clone().traced(Gradients::leaky()));
+    assert_close("output", &y.as_vec(), &no_tape, 0.0);
+    let fused_grads = (y * weights.clone()).sum().backward();
+
+    let y_plain = plain.forward(x.clone().traced(Gradients::leaky()));
+    assert_close("output", &no_tape, &y_plain.as_vec(), 1e-6);
+    let plain_grads = (y_plain * weights).sum().backward();
+
+    let tol = 1e-5;
+    assert_close("weight grad", &fused_grads.get(&fused.weight).as_vec(), &plain_grads.get(&plain.0.weight).as_vec(), tol);
+    assert_close("bias grad", &fused_grads.get(&fused.bias).as_vec(), &plain_grads.get(&plain.0.bias).as_vec(), tol);
+    assert_close("input grad", &fused_grads.get(&x).as_vec(), &plain_grads.get(&x).as_vec(), tol);
+}
+
+#[test]
+fn dense_relu_matches_linear_then_relu() {
+    dense_matches_linear::<ReLU, 50, 20>();
+    // Wide enough to take the multi-threaded path.
+    dense_matches_linear::<ReLU, 30, 2000>();
+}
+
+#[test]
+fn dense_sigmoid_matches_linear_then_sigmoid() {
+    dense_matches_linear::<Sigmoid, 50, 20>();
+    dense_matches_linear::<Sigmoid, 30, 2000>();
+}
+
+#[test]
+fn dense_identity_matches_linear() {
+    dense_matches_linear::<Identity, 50, 20>();
+    dense_matches_linear::<Identity, 30, 2000>();
+}
+
+/// Logits from ordinary to extreme (where a naive formula overflows), and
+/// targets from 0 to 1.
+fn logits_and_targets(dev: &Cpu, rows: usize) -> (Rows<97>, Rows<97>) {
+    let logits = (0..rows * 97)
+        .map(|i| match i % 11 {
+            0 => 60.0,
+            1 => -60.0,
+            2 => 0.0,
+            _ => ((i * 37) % 101) as f32 / 10.0 - 5.0,
+        })
+        .collect();
+    let targets = (0..rows * 97).map(|i| ((i * 13) % 7) as f32 / 6.0).collect();
+    (
+        dev.tensor_from_vec(logits, (rows, Const)),
+        dev.tensor_from_vec(targets, (rows, Const)),
+    )
+}
+
+/// Value and input gradient of `loss`, computed on a fresh tape, scaled by 3
+/// so that the upstream gradient is not 1.
+fn value_and_grad(
+    x: &Rows<97>,
+    loss: impl Fn(Tensor<(usize, Const<97>), f32, Cpu, OwnedTape<f32, Cpu>>) -> Tensor<Rank0, f32, Cpu, OwnedTape<f32, Cpu>>,
+) -> (f32, Vec<f32>) {
+    let value = loss(x.clone().traced(Gradients::leaky()));
+    let v = value.array();
+    let grads = (value * 3.0).backward();
+    (v, grads.get(x).as_vec())
+}
+
+/// The mean of `f` over all pairs, computed in `f64`.
+fn mean_f64(a: &Rows<97>, b: &Rows<97>, f: impl Fn(f64, f64) -> f64) -> f64 {
+    let (a, b) = (a.as_vec(), b.as_vec());
+    let sum: f64 = a.iter().zip(&b).map(|(&x, &y)| f(f64::from(x), f64::from(y))).sum();
+    sum / a.len() as f64
+}
+
+/// The fused loss is within 1e-6 (relative) of the exact mean. dfdx sums
+/// in `f32` one value after another, so on 68,000 values it drifts by up
+/// to a few parts in 10,000; the fused kernels sum blocks in `f64`.
+fn assert_values(fused: f32, plain: f32, exact: f64) {
+    let relative = |v: f32| ((f64::from(v) - exact) / exact).abs();
+    assert!(relative(fused) <= 1e-6, "fused {fused}, exact {exact}");
+    assert!(relative(plain) <= 1e-3, "dfdx {plain}, exact {exact}");
+}
+
+#[test]
+fn fused_bce_matches_dfdx_in_value_and_gradient() {
+    let dev = Cpu::default();
+    // 97 × 700 values: large enough for several threads and partial blocks.
+    for rows in [1, 700] {
+        let (logits, targets) = logits_and_targets(&dev, rows);
+        let (fused, fused_grad) = value_and_grad(&logits, |z| fused_bce(z, targets.clone()));
+        let (plain, plain_grad) =
+            value_and_grad(&logits, |z| binary_cross_entropy_with_logits_loss(z, targets.clone()));
+        let exact = mean_f64(&logits, &targets, |z, t| z.max(0.0) - z * t + (-z.abs()).exp().ln_1p());
+        assert_values(fused, plain, exact);
+        assert_close("logit grad", &fused_grad, &plain_grad, 1e-6);
+        let untraced = fused_bce(logits.clone(), targets.clone()).array();
+        assert_eq!(untraced, fused, "with and without a tape");
+    }
+}
+
+#[test]
+fn fused_mse_matches_dfdx_in_value_and_gradient() {
+    let dev = Cpu::default();
+    for rows in [1, 700] {
+        let (predictions, targets) = logits_and_targets(&dev, rows);
+        let (fused, fused_grad) = value_and_grad(&predictions, |p| fused_mse(p, targets.clone()));
+        let (plain, plain_grad) = value_and_grad(&predictions, |p| mse_loss(p, targets.clone()));
+        let exact = mean_f64(&predictions, &targets, |p, t| (p - t) * (p - t));
+        assert_values(fused, plain, exact);
+        assert_close("prediction grad", &fused_grad, &plain_grad, 1e-6);
+    }
+}
