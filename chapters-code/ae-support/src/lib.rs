@@ -5,6 +5,7 @@
 //! [`training`] sits on [`batching`], which sits on [`data`], which sits on
 //! [`download`]; [`figures`] and [`checkpoint`] are leaves.
 
+mod allocator;
 pub mod batching;
 pub mod checkpoint;
 pub mod cli;

@@ -16,21 +16,37 @@ const PARALLEL_MIN: usize = 32 * 1024;
 /// Values summed in `f32` before the sum moves to `f64`.
 const SUM_BLOCK: usize = 1024;
 
-/// Runs `f` compiled for AVX2 and FMA when the CPU has both.
+/// Whether this CPU has AVX2 and FMA (the answer is cached by std).
 #[inline(always)]
-fn simd<R>(f: impl FnOnce() -> R) -> R {
+fn has_avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the CPU has just been checked for both features.
-        return unsafe { with_avx2_fma(f) };
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
     }
-    f()
+    #[cfg(not(target_arch = "x86_64"))]
+    false
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn with_avx2_fma<R>(f: impl FnOnce() -> R) -> R {
-    f()
+/// Defines `$name`, which runs the `#[inline(always)]` function `$body`
+/// compiled twice: for AVX2 and FMA, picked on CPUs that have them, and for
+/// the baseline instruction set everywhere else.
+macro_rules! simd_dispatch {
+    ($name:ident, $body:ident, <$($g:ident: $bound:path),*>, ($($arg:ident: $ty:ty),*) -> $ret:ty) => {
+        fn $name<$($g: $bound),*>($($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2_fma<$($g: $bound),*>($($arg: $ty),*) -> $ret {
+                    $body::<$($g),*>($($arg),*)
+                }
+                if has_avx2_fma() {
+                    // SAFETY: the CPU has just been checked for both features.
+                    return unsafe { avx2_fma::<$($g),*>($($arg),*) };
+                }
+            }
+            $body::<$($g),*>($($arg),*)
+        }
+    };
 }
 
 /// How many rows of `width` values each parallel task takes: whole rows, at
@@ -112,17 +128,20 @@ impl Activation for dfdx::nn::modules::Sigmoid {
 
 /// `rows[r][j] = A(rows[r][j] + bias[j])` for every row `r` of `bias.len()` values.
 pub fn bias_activation<A: Activation>(rows: &mut [f32], bias: &[f32]) {
-    let width = bias.len();
-    let task = rows_per_task(rows.len(), width) * width;
-    rows.par_chunks_mut(task).for_each(|block| {
-        simd(|| {
-            for row in block.chunks_exact_mut(width) {
-                for (x, &b) in row.iter_mut().zip(bias) {
-                    *x = A::apply(*x + b);
-                }
-            }
-        })
-    });
+    let task = rows_per_task(rows.len(), bias.len()) * bias.len();
+    rows.par_chunks_mut(task)
+        .for_each(|block| bias_activation_block::<A>(block, bias));
+}
+
+simd_dispatch!(bias_activation_block, bias_activation_rows, <A: Activation>, (block: &mut [f32], bias: &[f32]) -> ());
+
+#[inline(always)]
+fn bias_activation_rows<A: Activation>(block: &mut [f32], bias: &[f32]) {
+    for row in block.chunks_exact_mut(bias.len()) {
+        for (x, &b) in row.iter_mut().zip(bias) {
+            *x = A::apply(*x + b);
+        }
+    }
 }
 
 /// The backward pass of [`bias_activation`]: with `d = grad_output · A'`,
@@ -142,21 +161,9 @@ pub fn bias_activation_backward<A: Activation>(
         .zip(grad_output.par_chunks(task))
         .zip(output.par_chunks(task))
         .map(|((grad_in, grad_out), out)| {
-            simd(|| {
-                let mut sums = vec![0.0f32; width];
-                for ((gi, go), y) in grad_in
-                    .chunks_exact_mut(width)
-                    .zip(grad_out.chunks_exact(width))
-                    .zip(out.chunks_exact(width))
-                {
-                    for (((gi, &go), &y), sum) in gi.iter_mut().zip(go).zip(y).zip(&mut sums) {
-                        let d = go * A::derivative_at_output(y);
-                        *gi += d;
-                        *sum += d;
-                    }
-                }
-                sums
-            })
+            let mut sums = vec![0.0f32; width];
+            bias_activation_backward_block::<A>(out, grad_out, grad_in, &mut sums);
+            sums
         })
         .reduce_with(|mut a, b| {
             a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
@@ -167,109 +174,139 @@ pub fn bias_activation_backward<A: Activation>(
     }
 }
 
-/// Binary cross-entropy of one logit `z` against target `t`, and its
-/// derivative `sigmoid(z) - t`, from a single `exp`:
-/// `max(z, 0) - z·t + ln(1 + exp(-|z|))`, which never overflows.
-#[inline(always)]
-fn bce_with_logits_one(z: f32, t: f32) -> (f32, f32) {
-    let e = exp_nonpositive(-z.abs());
-    let loss = z.max(0.0) - z * t + ln_1p_unit(e);
-    let sigmoid = if z >= 0.0 { 1.0 } else { e } / (1.0 + e);
-    (loss, sigmoid - t)
-}
+simd_dispatch!(
+    bias_activation_backward_block,
+    bias_activation_backward_rows,
+    <A: Activation>,
+    (output: &[f32], grad_output: &[f32], grad_input: &mut [f32], sums: &mut [f32]) -> ()
+);
 
-/// Sum of the binary cross-entropies of `logits` against `targets`. When
-/// `grad` is given, also writes `scale · (sigmoid(z) - t)` into it: the
-/// loss's gradient, computed while the exponentials are at hand.
-pub fn bce_with_logits(logits: &[f32], targets: &[f32], grad: Option<&mut [f32]>, scale: f32) -> f64 {
-    assert_eq!(logits.len(), targets.len(), "logits and targets differ in length");
-    let task = rows_per_task(logits.len(), SUM_BLOCK) * SUM_BLOCK;
-    match grad {
-        Some(grad) => grad
-            .par_chunks_mut(task)
-            .zip(logits.par_chunks(task).zip(targets.par_chunks(task)))
-            .map(|(grad, (z, t))| {
-                simd(|| {
-                    sum_blocks(z, t, Some(grad), |z, t| {
-                        let (loss, d) = bce_with_logits_one(z, t);
-                        (loss, d * scale)
-                    })
-                })
-            })
-            .sum(),
-        None => logits
-            .par_chunks(task)
-            .zip(targets.par_chunks(task))
-            .map(|(z, t)| simd(|| sum_blocks(z, t, None, bce_with_logits_one)))
-            .sum(),
+#[inline(always)]
+fn bias_activation_backward_rows<A: Activation>(
+    output: &[f32],
+    grad_output: &[f32],
+    grad_input: &mut [f32],
+    sums: &mut [f32],
+) {
+    let width = sums.len();
+    for ((gi, go), y) in grad_input
+        .chunks_exact_mut(width)
+        .zip(grad_output.chunks_exact(width))
+        .zip(output.chunks_exact(width))
+    {
+        for (((gi, &go), &y), sum) in gi.iter_mut().zip(go).zip(y).zip(sums.iter_mut()) {
+            let d = go * A::derivative_at_output(y);
+            *gi += d;
+            *sum += d;
+        }
     }
 }
 
-/// Sum of the squared differences of `predictions` and `targets`; when `grad`
-/// is given, also writes `scale · 2(p - t)` into it.
-pub fn squared_error(predictions: &[f32], targets: &[f32], grad: Option<&mut [f32]>, scale: f32) -> f64 {
+/// A loss computed value by value: each pair (prediction, target) gives a
+/// loss and the loss's derivative with respect to the prediction.
+pub trait PointwiseLoss: Send + Sync + 'static {
+    fn value_and_derivative(prediction: f32, target: f32) -> (f32, f32);
+}
+
+/// Binary cross-entropy of a logit `z` against a target `t`, and its
+/// derivative `sigmoid(z) - t`, from a single `exp`:
+/// `max(z, 0) - z·t + ln(1 + exp(-|z|))`, which never overflows.
+pub struct BinaryCrossEntropyWithLogits;
+
+impl PointwiseLoss for BinaryCrossEntropyWithLogits {
+    #[inline(always)]
+    fn value_and_derivative(z: f32, t: f32) -> (f32, f32) {
+        let e = exp_nonpositive(-z.abs());
+        let loss = z.max(0.0) - z * t + ln_1p_unit(e);
+        let sigmoid = if z >= 0.0 { 1.0 } else { e } / (1.0 + e);
+        (loss, sigmoid - t)
+    }
+}
+
+/// `(p - t)²` and its derivative `2(p - t)`.
+pub struct SquaredError;
+
+impl PointwiseLoss for SquaredError {
+    #[inline(always)]
+    fn value_and_derivative(p: f32, t: f32) -> (f32, f32) {
+        let d = p - t;
+        (d * d, 2.0 * d)
+    }
+}
+
+/// The sum of `L`'s losses over all pairs of `predictions` and `targets`.
+/// When `grad` is given, also writes `scale` times each derivative into it,
+/// computed while the intermediate values are at hand.
+pub fn loss_sum<L: PointwiseLoss>(
+    predictions: &[f32],
+    targets: &[f32],
+    grad: Option<&mut [f32]>,
+    scale: f32,
+) -> f64 {
     assert_eq!(predictions.len(), targets.len(), "predictions and targets differ in length");
     let task = rows_per_task(predictions.len(), SUM_BLOCK) * SUM_BLOCK;
-    let one = |p: f32, t: f32| {
-        let d = p - t;
-        (d * d, 2.0 * d * scale)
-    };
     match grad {
         Some(grad) => grad
             .par_chunks_mut(task)
             .zip(predictions.par_chunks(task).zip(targets.par_chunks(task)))
-            .map(|(grad, (p, t))| simd(|| sum_blocks(p, t, Some(grad), one)))
+            .map(|(grad, (p, t))| loss_and_grad_block::<L>(p, t, grad, scale))
             .sum(),
         None => predictions
             .par_chunks(task)
             .zip(targets.par_chunks(task))
-            .map(|(p, t)| simd(|| sum_blocks(p, t, None, one)))
+            .map(|(p, t)| loss_block::<L>(p, t))
             .sum(),
     }
 }
 
-/// Applies `f` to each pair of `a` and `b`, sums the first results (in `f32`
-/// within blocks of [`SUM_BLOCK`] values, then in `f64`, so long sums keep
-/// their precision) and stores the second results in `out`, if given.
+simd_dispatch!(loss_block, loss_rows, <L: PointwiseLoss>, (p: &[f32], t: &[f32]) -> f64);
+simd_dispatch!(
+    loss_and_grad_block,
+    loss_and_grad_rows,
+    <L: PointwiseLoss>,
+    (p: &[f32], t: &[f32], grad: &mut [f32], scale: f32) -> f64
+);
+
+/// Sums in `f32` within blocks of [`SUM_BLOCK`] values, eight partial sums
+/// at a time (one per SIMD lane), then in `f64`, so long sums keep their
+/// precision.
 #[inline(always)]
-fn sum_blocks(
-    a: &[f32],
-    b: &[f32],
-    mut out: Option<&mut [f32]>,
-    f: impl Fn(f32, f32) -> (f32, f32),
-) -> f64 {
+fn loss_rows<L: PointwiseLoss>(p: &[f32], t: &[f32]) -> f64 {
     let mut total = 0.0f64;
-    for (block, (a, b)) in a.chunks(SUM_BLOCK).zip(b.chunks(SUM_BLOCK)).enumerate() {
-        // Eight partial sums, one per SIMD lane, so the loop can vectorise.
+    for (p, t) in p.chunks(SUM_BLOCK).zip(t.chunks(SUM_BLOCK)) {
         let mut lanes = [0.0f32; 8];
-        let start = block * SUM_BLOCK;
-        let split = a.len() - a.len() % 8;
-        match out.as_deref_mut() {
-            Some(out) => {
-                let out = &mut out[start..start + a.len()];
-                for ((a8, b8), o8) in a.chunks_exact(8).zip(b.chunks_exact(8)).zip(out.chunks_exact_mut(8)) {
-                    for k in 0..8 {
-                        let (value, derivative) = f(a8[k], b8[k]);
-                        lanes[k] += value;
-                        o8[k] = derivative;
-                    }
-                }
-                for i in split..a.len() {
-                    let (value, derivative) = f(a[i], b[i]);
-                    lanes[0] += value;
-                    out[i] = derivative;
-                }
+        for (p8, t8) in p.chunks_exact(8).zip(t.chunks_exact(8)) {
+            for k in 0..8 {
+                lanes[k] += L::value_and_derivative(p8[k], t8[k]).0;
             }
-            None => {
-                for (a8, b8) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-                    for k in 0..8 {
-                        lanes[k] += f(a8[k], b8[k]).0;
-                    }
-                }
-                for i in split..a.len() {
-                    lanes[0] += f(a[i], b[i]).0;
-                }
+        }
+        let tail = p.len() - p.len() % 8;
+        for i in tail..p.len() {
+            lanes[0] += L::value_and_derivative(p[i], t[i]).0;
+        }
+        total += lanes.iter().map(|&v| f64::from(v)).sum::<f64>();
+    }
+    total
+}
+
+/// [`loss_rows`] that also stores `scale` times each derivative in `grad`.
+#[inline(always)]
+fn loss_and_grad_rows<L: PointwiseLoss>(p: &[f32], t: &[f32], grad: &mut [f32], scale: f32) -> f64 {
+    let mut total = 0.0f64;
+    for ((p, t), grad) in p.chunks(SUM_BLOCK).zip(t.chunks(SUM_BLOCK)).zip(grad.chunks_mut(SUM_BLOCK)) {
+        let mut lanes = [0.0f32; 8];
+        for ((p8, t8), g8) in p.chunks_exact(8).zip(t.chunks_exact(8)).zip(grad.chunks_exact_mut(8)) {
+            for k in 0..8 {
+                let (value, derivative) = L::value_and_derivative(p8[k], t8[k]);
+                lanes[k] += value;
+                g8[k] = derivative * scale;
             }
+        }
+        let tail = p.len() - p.len() % 8;
+        for i in tail..p.len() {
+            let (value, derivative) = L::value_and_derivative(p[i], t[i]);
+            lanes[0] += value;
+            grad[i] = derivative * scale;
         }
         total += lanes.iter().map(|&v| f64::from(v)).sum::<f64>();
     }
@@ -282,11 +319,14 @@ pub fn add_scaled(target: &mut [f32], source: &[f32], scale: f32) {
     target
         .par_chunks_mut(task)
         .zip(source.par_chunks(task))
-        .for_each(|(t, s)| {
-            simd(|| {
-                for (t, &s) in t.iter_mut().zip(s) {
-                    *t += scale * s;
-                }
-            })
-        });
+        .for_each(|(t, s)| add_scaled_block::<>(t, s, scale));
+}
+
+simd_dispatch!(add_scaled_block, add_scaled_rows, <>, (target: &mut [f32], source: &[f32], scale: f32) -> ());
+
+#[inline(always)]
+fn add_scaled_rows(target: &mut [f32], source: &[f32], scale: f32) {
+    for (t, &s) in target.iter_mut().zip(source) {
+        *t += scale * s;
+    }
 }
