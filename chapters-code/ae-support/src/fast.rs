@@ -12,6 +12,7 @@
 mod dense;
 mod kernels;
 mod loss;
+mod matmul;
 mod math;
 
 pub use dense::{Dense, DenseLayer};

@@ -73,9 +73,39 @@ impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
     type Output = Tensor<(B, Const<O>), f32, Cpu, T>;
     type Error = CpuError;
 
+    /// `A(x·Wᵀ + b)`, recorded on the tape as one operation.
     fn try_forward(&self, x: Tensor<(B, Const<I>), f32, Cpu, T>) -> Result<Self::Output, CpuError> {
-        let pre_activation = x.try_matmul(self.weight.retaped::<T>().try_permute()?)?;
-        Ok(bias_activation::<B, O, A, T>(pre_activation, &self.bias))
+        let (x, mut tape) = x.split_tape();
+        let (batch, _) = *x.shape();
+        let mut x_values = vec![0.0; x.shape().num_elements()];
+        x.copy_into(&mut x_values);
+        let mut weight = vec![0.0; O * I];
+        self.weight.copy_into(&mut weight);
+        let mut bias = vec![0.0; O];
+        self.bias.copy_into(&mut bias);
+        let mut y = vec![0.0; batch.size() * O];
+        kernels::dense_forward::<A>(&x_values, &weight, &bias, &mut y, I);
+        // The backward pass of ReLU and sigmoid needs the output.
+        let saved_y = if T::OWNS_TAPE && A::NEEDS_OUTPUT { y.clone() } else { Vec::new() };
+        let output = x.device().tensor_from_vec(y, (batch, Const::<O>));
+        if T::OWNS_TAPE {
+            let (x_id, weight_id, bias_id, output_id) =
+                (x.ghost(), self.weight.ghost(), self.bias.ghost(), output.ghost());
+            tape.add_backward_op(move |grads| {
+                // Each gradient is taken out of `grads` while it is worked
+                // on, so that two can be borrowed at once, and put back.
+                let grad_output = std::mem::take(&mut **grads.get_or_alloc_mut(&output_id)?);
+                let mut delta = vec![0.0; grad_output.len()];
+                kernels::activation_backward::<A>(&saved_y, &grad_output, &mut delta, grads.get_or_alloc_mut(&bias_id)?);
+                **grads.get_or_alloc_mut(&output_id)? = grad_output;
+                let mut grad_x = std::mem::take(&mut **grads.get_or_alloc_mut(&x_id)?);
+                let grad_weight = grads.get_or_alloc_mut(&weight_id)?;
+                kernels::dense_backward(&delta, &x_values, &weight, grad_weight, &mut grad_x, I);
+                **grads.get_or_alloc_mut(&x_id)? = grad_x;
+                Ok(())
+            });
+        }
+        Ok(output.put_tape(tape))
     }
 }
 
@@ -89,38 +119,4 @@ where
         let bound = E::one() / E::from(FAN_IN).unwrap().sqrt();
         t.try_fill_with_distr(Uniform::new(-bound, bound))
     })
-}
-
-/// `A(x + bias)` for every row of `x`, recorded on the tape as one operation.
-fn bias_activation<B: Dim, const O: usize, A: Activation, T: Tape<f32, Cpu>>(
-    x: Tensor<(B, Const<O>), f32, Cpu, T>,
-    bias: &Tensor<Rank1<O>, f32, Cpu>,
-) -> Tensor<(B, Const<O>), f32, Cpu, T> {
-    let (x, mut tape) = x.split_tape();
-    let mut values = vec![0.0; x.shape().num_elements()];
-    x.copy_into(&mut values);
-    let mut bias_values = [0.0; O];
-    bias.copy_into(&mut bias_values);
-    kernels::bias_activation::<A>(&mut values, &bias_values);
-    // The backward pass of ReLU and sigmoid needs the output; keep a copy
-    // only when there is a backward pass and it needs one.
-    let saved = if T::OWNS_TAPE && A::NEEDS_OUTPUT { values.clone() } else { Vec::new() };
-    let output = x.device().tensor_from_vec(values, *x.shape());
-    if T::OWNS_TAPE {
-        let (x_ghost, bias_ghost, output_ghost) = (x.ghost(), bias.ghost(), output.ghost());
-        tape.add_backward_op(move |grads| {
-            // Take the output's gradient out of `grads` (it is read only
-            // here), so the other two gradients can be borrowed meanwhile.
-            let grad_output = std::mem::take(&mut **grads.get_or_alloc_mut(&output_ghost)?);
-            grads.try_alloc_for(&bias_ghost)?;
-            let grad_x = grads.get_or_alloc_mut(&x_ghost)?;
-            let mut grad_bias = [0.0; O];
-            kernels::bias_activation_backward::<A>(&saved, &grad_output, grad_x, &mut grad_bias);
-            let bias_total = grads.get_or_alloc_mut(&bias_ghost)?;
-            bias_total.iter_mut().zip(grad_bias).for_each(|(g, d)| *g += d);
-            **grads.get_or_alloc_mut(&output_ghost)? = grad_output;
-            Ok(())
-        });
-    }
-    output.put_tape(tape)
 }

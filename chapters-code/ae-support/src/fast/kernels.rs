@@ -7,6 +7,7 @@
 //! multiplication already uses.
 
 use super::math::{exp_nonpositive, ln_1p_unit};
+use super::matmul::{MatRef, matmul};
 use rayon::prelude::*;
 
 /// Below this many values a tensor is processed on one thread: handing work
@@ -126,12 +127,36 @@ impl Activation for dfdx::nn::modules::Sigmoid {
     }
 }
 
-/// `rows[r][j] = A(rows[r][j] + bias[j])` for every row `r` of `bias.len()` values.
-pub fn bias_activation<A: Activation>(rows: &mut [f32], bias: &[f32]) {
-    let task = rows_per_task(rows.len(), bias.len()) * bias.len();
-    rows.par_chunks_mut(task)
-        .for_each(|block| bias_activation_block::<A>(block, bias));
+/// The forward pass of a dense layer: `y = A(x·Wᵀ + bias)` for a batch `x`
+/// of rows of `inputs` values and `weight` of shape `(bias.len(), inputs)`.
+/// Large batches are split into blocks of rows, one per thread, each block
+/// multiplied and activated on its own thread while it is in cache.
+pub fn dense_forward<A: Activation>(x: &[f32], weight: &[f32], bias: &[f32], y: &mut [f32], inputs: usize) {
+    let outputs = bias.len();
+    let rows = x.len() / inputs;
+    let flops = 2 * rows * inputs * outputs;
+    let rows_per_block = if flops < 2 * PARALLEL_MIN_FLOPS {
+        rows.max(1)
+    } else {
+        rows.div_ceil(rayon::current_num_threads()).max(1)
+    };
+    y.par_chunks_mut(rows_per_block * outputs)
+        .zip(x.par_chunks(rows_per_block * inputs))
+        .for_each(|(y, x)| {
+            let block_rows = x.len() / inputs;
+            matmul(
+                y,
+                MatRef::row_major(x, block_rows, inputs),
+                MatRef::transposed(weight, inputs, outputs),
+                false,
+            );
+            bias_activation_block::<A>(y, bias);
+        });
 }
+
+/// Below this many floating-point operations a matrix product runs on one
+/// thread.
+const PARALLEL_MIN_FLOPS: usize = 1 << 21;
 
 simd_dispatch!(bias_activation_block, bias_activation_rows, <A: Activation>, (block: &mut [f32], bias: &[f32]) -> ());
 
@@ -144,25 +169,26 @@ fn bias_activation_rows<A: Activation>(block: &mut [f32], bias: &[f32]) {
     }
 }
 
-/// The backward pass of [`bias_activation`]: with `d = grad_output · A'`,
-/// adds `d` to `grad_input` and its column sums to `grad_bias`. `output` is
-/// the forward pass's result; it is not read when `A` does not need it.
-pub fn bias_activation_backward<A: Activation>(
+/// The first half of a dense layer's backward pass: writes
+/// `delta = grad_output · A'` (the gradient at the pre-activation values)
+/// and adds its column sums to `grad_bias`. `output` is the forward pass's
+/// result; it is not read when `A` does not need it.
+pub fn activation_backward<A: Activation>(
     output: &[f32],
     grad_output: &[f32],
-    grad_input: &mut [f32],
+    delta: &mut [f32],
     grad_bias: &mut [f32],
 ) {
     let width = grad_bias.len();
     let task = rows_per_task(grad_output.len(), width) * width;
     let output = if A::NEEDS_OUTPUT { output } else { grad_output };
-    let column_sums = grad_input
+    let column_sums = delta
         .par_chunks_mut(task)
         .zip(grad_output.par_chunks(task))
         .zip(output.par_chunks(task))
-        .map(|((grad_in, grad_out), out)| {
+        .map(|((delta, grad_out), out)| {
             let mut sums = vec![0.0f32; width];
-            bias_activation_backward_block::<A>(out, grad_out, grad_in, &mut sums);
+            activation_backward_block::<A>(out, grad_out, delta, &mut sums);
             sums
         })
         .reduce_with(|mut a, b| {
@@ -175,31 +201,62 @@ pub fn bias_activation_backward<A: Activation>(
 }
 
 simd_dispatch!(
-    bias_activation_backward_block,
-    bias_activation_backward_rows,
+    activation_backward_block,
+    activation_backward_rows,
     <A: Activation>,
-    (output: &[f32], grad_output: &[f32], grad_input: &mut [f32], sums: &mut [f32]) -> ()
+    (output: &[f32], grad_output: &[f32], delta: &mut [f32], sums: &mut [f32]) -> ()
 );
 
 #[inline(always)]
-fn bias_activation_backward_rows<A: Activation>(
+fn activation_backward_rows<A: Activation>(
     output: &[f32],
     grad_output: &[f32],
-    grad_input: &mut [f32],
+    delta: &mut [f32],
     sums: &mut [f32],
 ) {
     let width = sums.len();
-    for ((gi, go), y) in grad_input
+    for ((d, go), y) in delta
         .chunks_exact_mut(width)
         .zip(grad_output.chunks_exact(width))
         .zip(output.chunks_exact(width))
     {
-        for (((gi, &go), &y), sum) in gi.iter_mut().zip(go).zip(y).zip(sums.iter_mut()) {
-            let d = go * A::derivative_at_output(y);
-            *gi += d;
-            *sum += d;
+        for (((d, &go), &y), sum) in d.iter_mut().zip(go).zip(y).zip(sums.iter_mut()) {
+            *d = go * A::derivative_at_output(y);
+            *sum += *d;
         }
     }
+}
+
+/// The second half: `grad_weight += deltaᵀ·x` and `grad_x += delta·W`, two
+/// independent products that run side by side on two threads.
+pub fn dense_backward(
+    delta: &[f32],
+    x: &[f32],
+    weight: &[f32],
+    grad_weight: &mut [f32],
+    grad_x: &mut [f32],
+    inputs: usize,
+) {
+    let outputs = weight.len() / inputs;
+    let rows = x.len() / inputs;
+    rayon::join(
+        || {
+            matmul(
+                grad_weight,
+                MatRef::transposed(delta, outputs, rows),
+                MatRef::row_major(x, rows, inputs),
+                true,
+            )
+        },
+        || {
+            matmul(
+                grad_x,
+                MatRef::row_major(delta, rows, outputs),
+                MatRef::row_major(weight, outputs, inputs),
+                true,
+            )
+        },
+    );
 }
 
 /// A loss computed value by value: each pair (prediction, target) gives a

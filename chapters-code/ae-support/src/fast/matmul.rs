@@ -1,0 +1,70 @@
+//! A bounds-checked front for the `gemm` crate, the matrix multiplication
+//! dfdx runs on the CPU. `Dense` calls it directly to choose how the work is
+//! split between threads, which dfdx decides on its own for every product.
+
+/// A matrix in a slice: element `(i, j)` is `data[i * row_stride + j * column_stride]`.
+#[derive(Clone, Copy)]
+pub struct MatRef<'a> {
+    pub data: &'a [f32],
+    pub rows: usize,
+    pub cols: usize,
+    pub row_stride: usize,
+    pub column_stride: usize,
+}
+
+impl<'a> MatRef<'a> {
+    /// `rows × cols`, stored row after row.
+    pub fn row_major(data: &'a [f32], rows: usize, cols: usize) -> Self {
+        MatRef { data, rows, cols, row_stride: cols, column_stride: 1 }
+    }
+
+    /// The transpose of a row-major `cols × rows` matrix, without copying.
+    pub fn transposed(data: &'a [f32], rows: usize, cols: usize) -> Self {
+        MatRef { data, rows, cols, row_stride: 1, column_stride: rows }
+    }
+
+    fn check(&self) {
+        if self.rows > 0 && self.cols > 0 {
+            let last = (self.rows - 1) * self.row_stride + (self.cols - 1) * self.column_stride;
+            assert!(last < self.data.len(), "matrix view runs past its slice");
+        }
+    }
+}
+
+/// `dst = a · b` (or `dst += a · b` with `accumulate`), `dst` row-major and
+/// computed on the calling thread only.
+pub fn matmul(dst: &mut [f32], a: MatRef, b: MatRef, accumulate: bool) {
+    assert_eq!(a.cols, b.rows, "inner dimensions differ");
+    assert_eq!(dst.len(), a.rows * b.cols, "destination has the wrong size");
+    a.check();
+    b.check();
+    if dst.is_empty() {
+        return;
+    }
+    // SAFETY: the asserts above keep every index gemm computes from these
+    // sizes and strides inside the three slices, and `dst` is borrowed
+    // mutably, so it overlaps neither input.
+    unsafe {
+        gemm::gemm(
+            a.rows,
+            b.cols,
+            a.cols,
+            dst.as_mut_ptr(),
+            1,
+            b.cols as isize,
+            accumulate,
+            a.data.as_ptr(),
+            a.column_stride as isize,
+            a.row_stride as isize,
+            b.data.as_ptr(),
+            b.column_stride as isize,
+            b.row_stride as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
