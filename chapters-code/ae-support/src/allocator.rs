@@ -7,5 +7,6 @@
 //! page faults, zeroing, and on two threads, flushing each other's address
 //! translations. mimalloc keeps freed memory and reuses it.
 
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

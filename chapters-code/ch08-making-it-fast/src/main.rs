@@ -1,53 +1,120 @@
-use ae_support::batching::{Batch, gather, shuffled_batches};
-use ae_support::fast::{self, Dense};
-use ch03_simple_autoencoder::model::*;
-use ch03_simple_autoencoder::training::{TracedBatch, keras_adam};
-use dfdx::optim::Optimizer;
+//! `cargo run --release -p ch08-making-it-fast -- epoch`: seconds per
+//! 60,000-sample epoch for every model of the book, in its plain-dfdx build
+//! and its fast build, against this machine's measured matrix-multiply peak.
+
+use ch08_making_it_fast::machine;
+use ch08_making_it_fast::models::*;
+use ch08_making_it_fast::timing::{Timing, loss_fn, synthetic_images, time_epochs};
+use clap::{Parser, Subcommand, ValueEnum};
 use dfdx::prelude::*;
-use rand::{Rng, SeedableRng, rngs::StdRng};
-use std::time::Instant;
 
-type FastSimple = (Dense<784, 32, ReLU>, Dense<32, 784>);
-type FastDeep = ((Dense<784, 128, ReLU>, Dense<128, 32, ReLU>), (Dense<32, 128, ReLU>, Dense<128, 784>));
+#[derive(Parser)]
+#[command(about = "Times training epochs of the book's models, plain dfdx against fused layers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-fn epoch<M>(name: &str, mut model: M, rows: &[f32], batch: usize, fused_loss: bool)
-where
-    M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
-{
-    let dev = Cpu::default();
-    let mut grads = model.alloc_grads();
-    let mut opt = keras_adam(&model);
-    let mut rng = StdRng::seed_from_u64(0);
-    for rep in 0..3 {
-        let start = Instant::now();
-        let mut loss_sum = 0.0;
-        let mut n = 0;
-        for idx in shuffled_batches(rows.len() / 784, batch, &mut rng) {
-            let b: Batch<784> = gather(&dev, rows, &idx);
-            let tape = std::mem::replace(&mut grads, Gradients::leaky());
-            let logits = model.forward_mut(b.clone().traced(tape));
-            let loss = if fused_loss { fast::bce_with_logits_loss(logits, b) } else { binary_cross_entropy_with_logits_loss(logits, b) };
-            loss_sum += loss.array(); n += 1;
-            grads = loss.backward();
-            opt.update(&mut model, &grads).unwrap();
-            model.zero_grads(&mut grads);
-        }
-        println!("{name} rep {rep}: {:.3} s  loss {:.4}", start.elapsed().as_secs_f64(), loss_sum / n as f32);
-    }
+#[derive(Subcommand)]
+enum Command {
+    /// Time whole training epochs (the default).
+    Epoch(EpochArgs),
+}
+
+#[derive(Parser, Clone)]
+struct EpochArgs {
+    /// Models to time.
+    #[arg(long, value_delimiter = ',', default_values_t = Model::ALL.to_vec(), value_enum)]
+    models: Vec<Model>,
+    /// Builds to time: stock dfdx layers and losses, or the fused ones.
+    #[arg(long, value_delimiter = ',', default_values_t = vec![Build::Plain, Build::Fast], value_enum)]
+    builds: Vec<Build>,
+    #[arg(long, default_value_t = 256)]
+    batch_size: usize,
+    /// Timed epochs per model, after one warm-up epoch; the table shows the median.
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    /// Images per epoch.
+    #[arg(long, default_value_t = 60_000)]
+    samples: usize,
+    /// Seeds the weights, the images and the shuffling.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Build {
+    /// dfdx's `Linear`, activation modules and losses.
+    Plain,
+    /// `ae_support::fast::Dense` and the fused losses.
+    Fast,
 }
 
 fn main() {
-    let mut rng = StdRng::seed_from_u64(1);
-    let rows: Vec<f32> = (0..60_000 * 784).map(|_| if rng.r#gen::<f32>() < 0.8 { 0.0 } else { rng.r#gen() }).collect();
-    let which = std::env::args().nth(1).unwrap_or_default();
-    let dev = Cpu::seed_from_u64(0);
-    if which.contains("stock") {
-        epoch("simple stock", dev.build_module::<SimpleAutoencoder, f32>(), &rows, 256, false);
-        epoch("deep stock", dev.build_module::<DeepAutoencoder, f32>(), &rows, 256, false);
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Epoch(args)) => args,
+        None => EpochArgs::parse_from(["epoch"]),
+    };
+    if args.epochs == 0 || args.batch_size == 0 || args.samples == 0 {
+        eprintln!("error: --epochs, --batch-size and --samples must be at least 1");
+        std::process::exit(2);
     }
-    if which.contains("loss") {
-        epoch("simple fused loss", dev.build_module::<SimpleAutoencoder, f32>(), &rows, 256, true);
+    let peak = machine::matmul_peak_gflops();
+    println!(
+        "{}, {} threads, {}; matmul peak {peak:.0} GFLOP/s (1024 x 1024 f32, dfdx)",
+        machine::cpu_name(),
+        rayon::current_num_threads(),
+        machine::allocator(),
+    );
+    println!(
+        "{} random MNIST-like images per epoch, batch {}, Adam; median of {} epochs after 1 warm-up\n",
+        args.samples, args.batch_size, args.epochs
+    );
+    println!("| model | build | s/epoch | samples/s | GFLOP/s | x FLOP limit | peak RSS | loss, last epoch |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let rows = synthetic_images(args.samples, args.seed);
+    for &model in &args.models {
+        for &build in &args.builds {
+            machine::reset_peak_rss();
+            let timing = run(model, build, &rows, &args);
+            print_row(model, build, &timing, &args, peak);
+        }
     }
-    epoch("simple fast", dev.build_module::<FastSimple, f32>(), &rows, 256, true);
-    epoch("deep fast", dev.build_module::<FastDeep, f32>(), &rows, 256, true);
+}
+
+/// Builds `model` from `seed` and times it: both builds start from the same
+/// weights, so their losses can be compared.
+fn run(model: Model, build: Build, rows: &[f32], args: &EpochArgs) -> Timing {
+    let dev = Cpu::seed_from_u64(args.seed);
+    let loss = loss_fn(model.loss(), build == Build::Fast);
+    let (batch, epochs, seed) = (args.batch_size, args.epochs, args.seed);
+    match (model, build) {
+        (Model::Simple, Build::Plain) => time_epochs(dev.build_module::<PlainSimple, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Simple, Build::Fast) => time_epochs(dev.build_module::<FastSimple, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Deep, Build::Plain) => time_epochs(dev.build_module::<PlainDeep, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Deep, Build::Fast) => time_epochs(dev.build_module::<FastDeep, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Sparse, Build::Plain) => time_epochs(dev.build_module::<PlainSparse, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Sparse, Build::Fast) => time_epochs(dev.build_module::<FastSparse, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Linear, Build::Plain) => time_epochs(dev.build_module::<PlainLinear, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Linear, Build::Fast) => time_epochs(dev.build_module::<FastLinear, f32>(), loss, rows, batch, epochs, seed),
+    }
+}
+
+fn print_row(model: Model, build: Build, timing: &Timing, args: &EpochArgs, peak_gflops: f64) {
+    let seconds = timing.median_seconds();
+    let samples_per_second = args.samples as f64 / seconds;
+    let gflops = model.training_flops_per_sample() * samples_per_second / 1e9;
+    // The FLOP limit: an epoch's arithmetic at the measured peak rate.
+    let limit = model.training_flops_per_sample() * args.samples as f64 / (peak_gflops * 1e9);
+    let rss = machine::peak_rss_bytes()
+        .map(|b| format!("{:.0} MiB", b as f64 / (1024.0 * 1024.0)))
+        .unwrap_or_else(|| "n/a".into());
+    println!(
+        "| {} | {} | {seconds:.3} | {samples_per_second:.0} | {gflops:.1} | {:.1} | {rss} | {:.4} |",
+        model.layout(),
+        if build == Build::Fast { "fast" } else { "plain dfdx" },
+        seconds / limit,
+        timing.losses.last().copied().unwrap_or(f32::NAN),
+    );
 }

@@ -1,0 +1,108 @@
+//! Every model the book trains, in its plain-dfdx build and its fast build.
+
+use ch03_simple_autoencoder::model as ch03;
+use ch06_sparse::models as ch06;
+use ch07_linear_pca::model as ch07;
+use dfdx::prelude::*;
+
+// ANCHOR: plain_models
+/// Chapter 3's simple autoencoder from dfdx's stock layers.
+pub type PlainSimple = ((Linear<784, 32>, ReLU), Linear<32, 784>);
+/// Chapter 3's deep autoencoder from dfdx's stock layers.
+pub type PlainDeep = (
+    (Linear<784, 128>, ReLU, Linear<128, 32>, ReLU),
+    (Linear<32, 128>, ReLU, Linear<128, 784>),
+);
+/// Chapter 6's sparse autoencoder (300 sigmoid codes) from stock layers.
+pub type PlainSparse = (
+    (Linear<784, 100>, ReLU, Linear<100, 300>, Sigmoid),
+    (Linear<300, 100>, ReLU, Linear<100, 784>),
+);
+/// Chapter 7's linear autoencoder from stock layers.
+pub type PlainLinear = (Linear<784, 32>, Linear<32, 784>);
+// ANCHOR_END: plain_models
+
+/// The chapters' own (fast) builds of the same models.
+pub type FastSimple = ch03::SimpleAutoencoder;
+pub type FastDeep = ch03::DeepAutoencoder;
+pub type FastSparse = ch06::KlAutoencoder;
+pub type FastLinear = ch07::LinearAutoencoder<784, 32>;
+
+/// The book's models, for the command line and the tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Model {
+    /// Chapter 3 (and 4, 5, 6 with the L1 penalty): 784-32-784.
+    Simple,
+    /// Chapter 3 and 5: 784-128-32-128-784.
+    Deep,
+    /// Chapter 6 with the KL penalty: 784-100-300-100-784.
+    Sparse,
+    /// Chapter 7: 784-32-784 without activations.
+    Linear,
+}
+
+/// Which loss a model trains with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loss {
+    /// Binary cross-entropy on logits (chapters 3 to 6 with the L1 penalty).
+    BinaryCrossEntropy,
+    /// Mean squared error (chapter 6 with the KL penalty, chapter 7).
+    MeanSquaredError,
+}
+
+impl Model {
+    pub const ALL: [Model; 4] = [Model::Simple, Model::Deep, Model::Sparse, Model::Linear];
+
+    /// The layer widths, as the tables print them.
+    pub fn layout(self) -> &'static str {
+        match self {
+            Model::Simple => "784-32-784",
+            Model::Deep => "784-128-32-128-784",
+            Model::Sparse => "784-100-300-100-784",
+            Model::Linear => "784-32-784 linear",
+        }
+    }
+
+    /// Inputs × outputs of every weight matrix, summed: a forward pass
+    /// costs twice this many floating-point operations per sample.
+    pub fn weights(self) -> usize {
+        match self {
+            Model::Simple | Model::Linear => 2 * 784 * 32,
+            Model::Deep => 2 * (784 * 128 + 128 * 32),
+            Model::Sparse => 2 * (784 * 100 + 100 * 300),
+        }
+    }
+
+    /// Floating-point operations of one training step, per sample: the
+    /// forward products (2 per weight) and the two backward products, for
+    /// the weights' and the inputs' gradients (4 per weight).
+    pub fn training_flops_per_sample(self) -> f64 {
+        6.0 * self.weights() as f64
+    }
+
+    pub fn loss(self) -> Loss {
+        match self {
+            Model::Simple | Model::Deep => Loss::BinaryCrossEntropy,
+            Model::Sparse | Model::Linear => Loss::MeanSquaredError,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weight_counts_match_the_built_models() {
+        let dev = Cpu::default();
+        // Trainable parameters are the weights plus one bias per output.
+        let check = |model: Model, params: usize, biases: usize| {
+            assert_eq!(model.weights() + biases, params, "{model:?}");
+        };
+        check(Model::Simple, dev.build_module::<FastSimple, f32>().num_trainable_params(), 32 + 784);
+        check(Model::Deep, dev.build_module::<FastDeep, f32>().num_trainable_params(), 128 + 32 + 128 + 784);
+        check(Model::Sparse, dev.build_module::<FastSparse, f32>().num_trainable_params(), 100 + 300 + 100 + 784);
+        check(Model::Linear, dev.build_module::<FastLinear, f32>().num_trainable_params(), 32 + 784);
+        check(Model::Deep, dev.build_module::<PlainDeep, f32>().num_trainable_params(), 128 + 32 + 128 + 784);
+    }
+}

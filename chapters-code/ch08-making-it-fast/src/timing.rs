@@ -1,0 +1,129 @@
+//! Whole training epochs, timed: the same loop as the chapters' (shuffled
+//! mini-batches, forward, loss, backward, Adam), without progress bars.
+
+use crate::models::Loss;
+use ae_support::batching::{Batch, gather, shuffled_batches};
+use ae_support::fast;
+use ch03_simple_autoencoder::training::{TracedBatch, keras_adam};
+use dfdx::optim::{Adam, Optimizer};
+use dfdx::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::time::Instant;
+
+/// A loss on a traced batch of 784-wide rows.
+pub type LossFn = fn(TracedBatch<784>, Batch<784>) -> Tensor<Rank0, f32, Cpu, OwnedTape<f32, Cpu>>;
+
+// ANCHOR: losses
+/// dfdx's own loss, or the fused one from `ae_support::fast`.
+pub fn loss_fn(loss: Loss, fused: bool) -> LossFn {
+    match (loss, fused) {
+        (Loss::BinaryCrossEntropy, false) => |z, t| binary_cross_entropy_with_logits_loss(z, t),
+        (Loss::BinaryCrossEntropy, true) => |z, t| fast::bce_with_logits_loss(z, t),
+        (Loss::MeanSquaredError, false) => |p, t| mse_loss(p, t),
+        (Loss::MeanSquaredError, true) => |p, t| fast::mse_loss(p, t),
+    }
+}
+// ANCHOR_END: losses
+
+/// A model with its optimiser and gradient buffers.
+pub struct Training<M> {
+    pub model: M,
+    optimizer: Adam<M, f32, Cpu>,
+    grads: Gradients<f32, Cpu>,
+    loss: LossFn,
+}
+
+impl<M> Training<M>
+where
+    M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+{
+    /// Adam with Keras' defaults, as in every chapter.
+    pub fn new(model: M, loss: LossFn) -> Self {
+        Training {
+            grads: model.alloc_grads(),
+            optimizer: keras_adam(&model),
+            model,
+            loss,
+        }
+    }
+
+    /// One step on one batch (an autoencoder's target is its input);
+    /// returns the batch's loss.
+    pub fn step(&mut self, batch: Batch<784>) -> f32 {
+        let tape = std::mem::replace(&mut self.grads, Gradients::leaky());
+        let output = self.model.forward_mut(batch.clone().traced(tape));
+        let loss = (self.loss)(output, batch);
+        let value = loss.array();
+        self.grads = loss.backward();
+        self.optimizer
+            .update(&mut self.model, &self.grads)
+            .expect("every parameter receives a gradient");
+        self.model.zero_grads(&mut self.grads);
+        value
+    }
+
+    /// One epoch over the rows of `rows` in shuffled batches of `batch_size`;
+    /// returns its wall-clock seconds and its mean loss.
+    pub fn epoch(&mut self, rows: &[f32], batch_size: usize, rng: &mut StdRng) -> (f64, f32) {
+        let dev = Cpu::default();
+        let started = Instant::now();
+        let mut total = 0.0f64;
+        let count = rows.len() / 784;
+        for indices in shuffled_batches(count, batch_size, rng) {
+            let batch: Batch<784> = gather(&dev, rows, &indices);
+            total += f64::from(self.step(batch)) * indices.len() as f64;
+        }
+        (started.elapsed().as_secs_f64(), (total / count as f64) as f32)
+    }
+}
+
+/// What [`time_epochs`] measured.
+#[derive(Clone, Debug)]
+pub struct Timing {
+    /// Seconds of each timed epoch (the warm-up epoch is not included).
+    pub seconds: Vec<f64>,
+    /// Mean training loss of every epoch, the warm-up one first.
+    pub losses: Vec<f32>,
+}
+
+impl Timing {
+    /// The median of the timed epochs.
+    pub fn median_seconds(&self) -> f64 {
+        let mut s = self.seconds.clone();
+        s.sort_by(f64::total_cmp);
+        let mid = s.len() / 2;
+        if s.len() % 2 == 1 { s[mid] } else { (s[mid - 1] + s[mid]) / 2.0 }
+    }
+}
+
+/// Trains `model` for one warm-up epoch and then `epochs` timed ones.
+/// The warm-up lets the allocator and the thread pool settle, as the
+/// first epoch of a long run would.
+pub fn time_epochs<M>(model: M, loss: LossFn, rows: &[f32], batch_size: usize, epochs: usize, seed: u64) -> Timing
+where
+    M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+{
+    let mut training = Training::new(model, loss);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut timing = Timing { seconds: Vec::new(), losses: Vec::new() };
+    for epoch in 0..=epochs {
+        let (seconds, loss) = training.epoch(rows, batch_size, &mut rng);
+        if epoch > 0 {
+            timing.seconds.push(seconds);
+        }
+        timing.losses.push(loss);
+    }
+    timing
+}
+
+/// `count` rows of 784 pixels that look like MNIST to the arithmetic: about
+/// four in five pixels are 0, the rest uniform in (0, 1]. Speed does not
+/// depend on what the digits show, so the benchmarks need no download.
+pub fn synthetic_images(count: usize, seed: u64) -> Vec<f32> {
+    use rand::Rng;
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..count * 784)
+        .map(|_| if rng.gen_bool(0.8) { 0.0 } else { 1.0 - rng.r#gen::<f32>() })
+        .collect()
+}
