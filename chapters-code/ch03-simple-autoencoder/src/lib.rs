@@ -1,8 +1,8 @@
 //! Chapter 3: a simple autoencoder.
 //!
 //! * [`model`]: the simple (784-32-784) and deep (784-128-32-128-784) MNIST
-//!   autoencoders as nested tuples, so `model.0` is the encoder and `model.1`
-//!   the decoder.
+//!   autoencoders as pairs, so `model.0` is the encoder and `model.1` the
+//!   decoder, built from the support crate's fused `Dense` layers.
 //! * [`training`]: one training step (binary cross-entropy computed from
 //!   logits), the evaluation loss, and reconstructions.
 //! * [`toy`]: a 100-4-100 autoencoder on generated data, against a baseline.

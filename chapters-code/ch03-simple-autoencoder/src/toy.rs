@@ -3,7 +3,7 @@
 //! of it, and we can check that the network finds them by comparing it with
 //! the best guess that ignores the input: the average example.
 
-use crate::model::Built;
+use crate::model::{Built, Dense};
 use crate::training::{Trainer, bce_of_probabilities, evaluate};
 use ae_support::batching::{gather, shuffled_batches};
 use dfdx::prelude::*;
@@ -18,7 +18,7 @@ pub const TOY_FACTORS: usize = 4;
 // ANCHOR: toy_model
 /// 100 → 4 sigmoid units → 100; the last layer gives logits, and its
 /// sigmoid comes with the loss.
-pub type ToyAutoencoder = ((Linear<100, 4>, Sigmoid), Linear<4, 100>);
+pub type ToyAutoencoder = (Dense<100, 4, Sigmoid>, Dense<4, 100>);
 /// The toy autoencoder with weights.
 pub type ToyModel = Built<ToyAutoencoder>;
 // ANCHOR_END: toy_model

@@ -5,6 +5,7 @@
 //! chapter, and the models of the chapters that follow.
 
 use ae_support::batching::{Batch, gather, slice};
+use ae_support::fast::bce_with_logits_loss;
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use dfdx::optim::{Adam, Optimizer};
 use dfdx::prelude::*;
@@ -47,7 +48,8 @@ where
     // Lend the gradient buffers to the tape for the forward pass ...
     let tape = std::mem::replace(grads, Gradients::leaky());
     let logits = model.forward_mut(input.traced(tape));
-    let loss = binary_cross_entropy_with_logits_loss(logits, target);
+    // dfdx's `binary_cross_entropy_with_logits_loss`, computed in one pass.
+    let loss = bce_with_logits_loss(logits, target);
     let loss_value = loss.array();
     // ... and get them back, filled, from the backward pass.
     *grads = loss.backward();
@@ -74,7 +76,7 @@ where
     for range in ae_support::batching::sequential_batches(count, batch_size) {
         let batch: Batch<N> = slice(&dev, rows, range.clone());
         let logits = model.forward(batch.clone());
-        let loss = binary_cross_entropy_with_logits_loss(logits, batch).array();
+        let loss = bce_with_logits_loss(logits, batch).array();
         total += f64::from(loss) * range.len() as f64;
     }
     (total / count as f64) as f32

@@ -9,6 +9,7 @@ use crate::noise::{NoiseFactor, add_noise};
 use crate::psnr::mean_psnr;
 use ae_support::batching::{Batch, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
+use ae_support::fast::bce_with_logits_loss;
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch03_simple_autoencoder::{TracedBatch, Trainer, reconstruct};
 use dfdx::prelude::*;
@@ -148,7 +149,7 @@ where
     for range in sequential_batches(set.len(), batch_size) {
         let noisy: Batch<IMAGE_PIXELS> = slice(&dev, &set.noisy, range.clone());
         let clean: Batch<IMAGE_PIXELS> = slice(&dev, &set.clean, range.clone());
-        let loss = binary_cross_entropy_with_logits_loss(model.forward(noisy), clean).array();
+        let loss = bce_with_logits_loss(model.forward(noisy), clean).array();
         total += f64::from(loss) * range.len() as f64;
     }
     (total / set.len() as f64) as f32

@@ -10,6 +10,7 @@
 use crate::penalty::{Codes, kl_sparsity, kl_sparsity_of, l1_activity, l1_activity_of};
 use ae_support::batching::{Batch, gather, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
+use ae_support::fast::{bce_with_logits_loss, mse_loss};
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch03_simple_autoencoder::{TracedBatch, keras_adam};
 use dfdx::optim::Optimizer;
@@ -75,7 +76,7 @@ where
     let code_for_penalty: Codes<C, OwnedTape<f32, Cpu>> = code.retaped();
     let output = model.1.forward_mut(code);
     let reconstruction = match reconstruction {
-        Reconstruction::CrossEntropy => binary_cross_entropy_with_logits_loss(output, batch),
+        Reconstruction::CrossEntropy => bce_with_logits_loss(output, batch),
         Reconstruction::SquaredError => mse_loss(output, batch),
     };
     let penalty = match sparsity {
@@ -159,7 +160,7 @@ where
         let codes = code.as_vec();
         let output = model.1.forward(code);
         let r = match reconstruction {
-            Reconstruction::CrossEntropy => binary_cross_entropy_with_logits_loss(output, batch),
+            Reconstruction::CrossEntropy => bce_with_logits_loss(output, batch),
             Reconstruction::SquaredError => mse_loss(output, batch),
         }
         .array();

@@ -118,6 +118,6 @@ fn without_a_penalty_the_step_is_chapter_3s_step() {
         let b = train_step(&mut theirs, &mut o2, &mut g2, x.clone(), x.clone());
         assert_eq!(a.reconstruction, b);
     }
-    assert_eq!(ours.0.0.weight.as_vec(), theirs.0.0.weight.as_vec());
+    assert_eq!(ours.0.weight.as_vec(), theirs.0.weight.as_vec());
     assert_eq!(ours.1.bias.as_vec(), theirs.1.bias.as_vec());
 }

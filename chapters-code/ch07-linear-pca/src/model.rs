@@ -3,6 +3,7 @@
 
 use crate::linalg::Matrix;
 use ae_support::batching::Batch;
+use ae_support::fast::{Dense, DenseLayer, Identity, mse_loss};
 use dfdx::optim::Adam;
 use dfdx::prelude::*;
 
@@ -10,14 +11,12 @@ use dfdx::prelude::*;
 /// `D` inputs squeezed into `K` codings and back, with no activations:
 /// the whole network is the affine map `x -> W_dec (W_enc x + b_enc) + b_dec`.
 /// `model.0` is the encoder, `model.1` the decoder.
-pub type LinearAutoencoder<const D: usize, const K: usize> = (Linear<D, K>, Linear<K, D>);
+pub type LinearAutoencoder<const D: usize, const K: usize> = (Dense<D, K>, Dense<K, D>);
 // ANCHOR_END: model
 
 /// What `dev.build_module::<LinearAutoencoder<D, K>, f32>()` returns on the CPU.
-pub type LinearAutoencoderModel<const D: usize, const K: usize> = (
-    modules::Linear<D, K, f32, Cpu>,
-    modules::Linear<K, D, f32, Cpu>,
-);
+pub type LinearAutoencoderModel<const D: usize, const K: usize> =
+    (DenseLayer<D, K, Identity>, DenseLayer<K, D, Identity>);
 
 // ANCHOR: trainer
 /// A linear autoencoder with its Adam optimiser and gradient buffers.
