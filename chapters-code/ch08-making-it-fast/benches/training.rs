@@ -1,1 +1,116 @@
-fn main() {}
+//! `cargo bench -p ch08-making-it-fast`: one training step of every model of
+//! the book (plain dfdx and fast builds, batches of 256 and 32), encoder
+//! inference, and reading the 60,000-image IDX file.
+
+use ae_support::batching::{Batch, slice};
+use ae_support::idx;
+use ch08_making_it_fast::models::*;
+use ch08_making_it_fast::timing::{LossFn, Training, loss_fn, synthetic_images};
+use ch03_simple_autoencoder::training::TracedBatch;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use dfdx::prelude::*;
+use std::io::Write;
+use std::time::Duration;
+
+fn step<M>(c: &mut Criterion, name: &str, build: &str, model: M, loss: LossFn)
+where
+    M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+{
+    let mut group = c.benchmark_group(format!("train_step/{name}"));
+    let rows = synthetic_images(256, 1);
+    let dev = Cpu::default();
+    let mut training = Training::new(model, loss);
+    for batch_size in [256, 32] {
+        let batch: Batch<784> = slice(&dev, &rows, 0..batch_size);
+        group.throughput(Throughput::Elements(batch_size as u64));
+        group.bench_function(BenchmarkId::new(build, batch_size), |b| {
+            b.iter(|| training.step(batch.clone()))
+        });
+    }
+    group.finish();
+}
+
+fn train_steps(c: &mut Criterion) {
+    let dev = Cpu::seed_from_u64(0);
+    for model in Model::ALL {
+        let name = model.layout();
+        let (plain, fast) = (loss_fn(model.loss(), false), loss_fn(model.loss(), true));
+        match model {
+            Model::Simple => {
+                step(c, name, "plain", dev.build_module::<PlainSimple, f32>(), plain);
+                step(c, name, "fast", dev.build_module::<FastSimple, f32>(), fast);
+            }
+            Model::Deep => {
+                step(c, name, "plain", dev.build_module::<PlainDeep, f32>(), plain);
+                step(c, name, "fast", dev.build_module::<FastDeep, f32>(), fast);
+            }
+            Model::Sparse => {
+                step(c, name, "plain", dev.build_module::<PlainSparse, f32>(), plain);
+                step(c, name, "fast", dev.build_module::<FastSparse, f32>(), fast);
+            }
+            Model::Linear => {
+                step(c, name, "plain", dev.build_module::<PlainLinear, f32>(), plain);
+                step(c, name, "fast", dev.build_module::<FastLinear, f32>(), fast);
+            }
+        }
+    }
+}
+
+/// Encoding 10,000 images with the encoder half, no tape: what chapter 4
+/// does to map the test set.
+fn encoder_inference(c: &mut Criterion) {
+    let dev = Cpu::seed_from_u64(0);
+    let images: Batch<784> = slice(&dev, &synthetic_images(10_000, 2), 0..10_000);
+    let mut group = c.benchmark_group("encode_10000");
+    group.throughput(Throughput::Elements(10_000));
+    let plain = dev.build_module::<PlainSimple, f32>();
+    group.bench_function("784-32 plain", |b| b.iter(|| plain.0.forward(images.clone())));
+    let fast = dev.build_module::<FastSimple, f32>();
+    group.bench_function("784-32 fast", |b| b.iter(|| fast.0.forward(images.clone())));
+    let deep = dev.build_module::<FastDeep, f32>();
+    group.bench_function("784-128-32 fast", |b| b.iter(|| deep.0.forward(images.clone())));
+    group.finish();
+}
+
+/// An IDX image file of 60,000 random 28 × 28 images, as MNIST's training
+/// file is laid out, raw and gzip-compressed.
+fn write_idx_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let mut bytes = Vec::with_capacity(16 + 60_000 * 784);
+    for word in [0x0803u32, 60_000, 28, 28] {
+        bytes.extend_from_slice(&word.to_be_bytes());
+    }
+    bytes.extend(synthetic_images(60_000, 3).iter().map(|&p| (p * 255.0) as u8));
+    let raw = dir.join("train-images-idx3-ubyte");
+    std::fs::write(&raw, &bytes).expect("temporary file");
+    let gz = dir.join("train-images-idx3-ubyte.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&bytes).expect("in memory");
+    std::fs::write(&gz, encoder.finish().expect("in memory")).expect("temporary file");
+    (raw, gz)
+}
+
+fn idx_parsing(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("ch08-idx-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let (raw, gz) = write_idx_files(&dir);
+    let mut group = c.benchmark_group("read_60000_images");
+    group.throughput(Throughput::Elements(60_000));
+    group.bench_function("raw", |b| b.iter(|| idx::read_images(&raw).expect("readable")));
+    group.bench_function("gzip", |b| b.iter(|| idx::read_images(&gz).expect("readable")));
+    group.finish();
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = train_steps, encoder_inference, idx_parsing
+}
+criterion_main!(benches);

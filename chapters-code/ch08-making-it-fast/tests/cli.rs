@@ -1,0 +1,29 @@
+//! The bench command on a tiny workload: one table row per model and build.
+
+use std::process::Command;
+
+fn bench(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ch08-making-it-fast"))
+        .args(args)
+        .output()
+        .expect("the bench command runs")
+}
+
+#[test]
+fn epoch_prints_one_row_per_model_and_build() {
+    let out = bench(&["epoch", "--samples", "512", "--epochs", "1", "--models", "simple,linear"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(stdout.contains("matmul peak"), "{stdout}");
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("| 784")).collect();
+    assert_eq!(rows.len(), 4, "{stdout}");
+    assert!(rows[0].contains("plain dfdx") && rows[1].contains("fast"), "{stdout}");
+    assert!(rows[2].starts_with("| 784-32-784 linear"), "{stdout}");
+}
+
+#[test]
+fn zero_epochs_is_refused_with_a_message() {
+    let out = bench(&["epoch", "--epochs", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--epochs"));
+}
