@@ -1,13 +1,15 @@
-//! `Dense<I, O, A>`: dfdx's `(Linear<I, O>, A)` as one layer whose bias
-//! addition and activation happen in a single fused pass.
+//! `Dense<I, O, A>`: dfdx's `(Linear<I, O>, A)` as one layer, and one
+//! operation on the tape.
 //!
-//! In dfdx, `Linear` adds its bias with a broadcast, a general-purpose
-//! operation whose backward pass walks the batch with strided index
-//! arithmetic, and the activation that follows is another pass with another
-//! backward step. `Dense` keeps dfdx's matrix multiplication, with its tape,
-//! and replaces the rest with one custom operation: one pass forward, one
-//! pass backward that writes the gradients of both the pre-activation values
-//! and the bias.
+//! In dfdx, `Linear` is a matrix product followed by a broadcast addition of
+//! the bias, a general-purpose operation whose backward pass walks the batch
+//! with strided index arithmetic; the activation is one more pass with one
+//! more backward step, and each of the three allocates its own result and
+//! gradient. `Dense` records a single operation: forward, the product and
+//! then bias and activation while the rows are still in cache; backward, one
+//! pass for the activation's derivative and the bias gradient, then the two
+//! products for the weight's and the input's gradients, side by side on two
+//! threads.
 //!
 //! The parameters are named and initialised exactly like `Linear`'s, so a
 //! model built from the same seed starts from the same weights.
@@ -18,6 +20,7 @@ use dfdx::prelude::*;
 use rand_distr::Uniform;
 use std::marker::PhantomData;
 
+// ANCHOR: types
 /// The description of a fused layer: `Dense<784, 32, ReLU>` is a drop-in for
 /// `(Linear<784, 32>, ReLU)`. `A` defaults to [`Identity`] (a plain `Linear`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,6 +35,7 @@ pub struct DenseLayer<const I: usize, const O: usize, A, E: Dtype = f32, D: Stor
     pub bias: Tensor<Rank1<O>, E, D>,
     activation: PhantomData<A>,
 }
+// ANCHOR_END: types
 
 impl<const I: usize, const O: usize, A: Activation> BuildOnDevice<Cpu, f32> for Dense<I, O, A> {
     type Built = DenseLayer<I, O, A>;
@@ -67,6 +71,7 @@ impl<const I: usize, const O: usize, A, E: Dtype, D: Storage<E>> NonMutableModul
 {
 }
 
+// ANCHOR: forward
 impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
     Module<Tensor<(B, Const<I>), f32, Cpu, T>> for DenseLayer<I, O, A>
 {
@@ -108,6 +113,7 @@ impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
         Ok(output.put_tape(tape))
     }
 }
+// ANCHOR_END: forward
 
 /// Linear's initialisation: uniform in ±1/√fan_in, for the weight and the bias.
 fn linear_init<S: ConstShape, E, D, const FAN_IN: usize>() -> TensorOptions<S, E, D>

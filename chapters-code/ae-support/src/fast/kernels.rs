@@ -19,7 +19,7 @@ const SUM_BLOCK: usize = 1024;
 
 /// Whether this CPU has AVX2 and FMA (the answer is cached by std).
 #[inline(always)]
-fn has_avx2_fma() -> bool {
+pub fn has_avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
@@ -28,6 +28,7 @@ fn has_avx2_fma() -> bool {
     false
 }
 
+// ANCHOR: simd_dispatch
 /// Defines `$name`, which runs the `#[inline(always)]` function `$body`
 /// compiled twice: for AVX2 and FMA, picked on CPUs that have them, and for
 /// the baseline instruction set everywhere else.
@@ -49,6 +50,7 @@ macro_rules! simd_dispatch {
         }
     };
 }
+// ANCHOR_END: simd_dispatch
 
 /// How many rows of `width` values each parallel task takes: whole rows, at
 /// least [`PARALLEL_MIN`] values, and about one task per thread.
@@ -227,6 +229,7 @@ fn activation_backward_rows<A: Activation>(
     }
 }
 
+// ANCHOR: dense_backward
 /// The second half: `grad_weight += deltaᵀ·x` and `grad_x += delta·W`, two
 /// independent products that run side by side on two threads.
 pub fn dense_backward(
@@ -258,6 +261,7 @@ pub fn dense_backward(
         },
     );
 }
+// ANCHOR_END: dense_backward
 
 /// A loss computed value by value: each pair (prediction, target) gives a
 /// loss and the loss's derivative with respect to the prediction.
@@ -265,6 +269,7 @@ pub trait PointwiseLoss: Send + Sync + 'static {
     fn value_and_derivative(prediction: f32, target: f32) -> (f32, f32);
 }
 
+// ANCHOR: bce
 /// Binary cross-entropy of a logit `z` against a target `t`, and its
 /// derivative `sigmoid(z) - t`, from a single `exp`:
 /// `max(z, 0) - z·t + ln(1 + exp(-|z|))`, which never overflows.
@@ -279,6 +284,7 @@ impl PointwiseLoss for BinaryCrossEntropyWithLogits {
         (loss, sigmoid - t)
     }
 }
+// ANCHOR_END: bce
 
 /// `(p - t)²` and its derivative `2(p - t)`.
 pub struct SquaredError;

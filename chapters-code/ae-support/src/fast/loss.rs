@@ -31,6 +31,7 @@ pub fn mse_loss<S: Shape, T: Tape<f32, Cpu>>(
     fused_mean_loss(predictions, targets, kernels::loss_sum::<kernels::SquaredError>)
 }
 
+// ANCHOR: fused_mean_loss
 /// The tape plumbing both losses share. `kernel` returns the sum of the
 /// per-value losses and, when asked, writes their gradients scaled by `1/n`.
 fn fused_mean_loss<S: Shape, T: Tape<f32, Cpu>>(
@@ -63,3 +64,4 @@ fn fused_mean_loss<S: Shape, T: Tape<f32, Cpu>>(
     });
     loss.put_tape(tape)
 }
+// ANCHOR_END: fused_mean_loss

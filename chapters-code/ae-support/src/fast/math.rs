@@ -6,6 +6,7 @@
 //! Both are accurate to a few units in the last place on the ranges the
 //! kernels use them on (checked against `f64` in the tests below).
 
+// ANCHOR: exp
 /// `exp(x)` for `x <= 0`; inputs below -87 give `exp(-87)`, about 1.6e-38,
 /// the smallest value that stays a normal `f32`.
 #[inline(always)]
@@ -34,6 +35,7 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     // Multiply by 2^n by building the float 2^n from its exponent bits.
     p * f32::from_bits(((n_int + 127) as u32) << 23)
 }
+// ANCHOR_END: exp
 
 /// `ln(1 + e)` for `0 <= e <= 1`, accurate also for tiny `e`, where
 /// computing `1 + e` first would round the answer to zero.
