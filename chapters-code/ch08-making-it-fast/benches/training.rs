@@ -4,9 +4,9 @@
 
 use ae_support::batching::{Batch, slice};
 use ae_support::idx;
+use ch03_simple_autoencoder::training::TracedBatch;
 use ch08_making_it_fast::models::*;
 use ch08_making_it_fast::timing::{LossFn, Training, loss_fn, synthetic_images};
-use ch03_simple_autoencoder::training::TracedBatch;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dfdx::prelude::*;
 use std::io::Write;
@@ -37,19 +37,43 @@ fn train_steps(c: &mut Criterion) {
         let (plain, fast) = (loss_fn(model.loss(), false), loss_fn(model.loss(), true));
         match model {
             Model::Simple => {
-                step(c, name, "plain", dev.build_module::<PlainSimple, f32>(), plain);
+                step(
+                    c,
+                    name,
+                    "plain",
+                    dev.build_module::<PlainSimple, f32>(),
+                    plain,
+                );
                 step(c, name, "fast", dev.build_module::<FastSimple, f32>(), fast);
             }
             Model::Deep => {
-                step(c, name, "plain", dev.build_module::<PlainDeep, f32>(), plain);
+                step(
+                    c,
+                    name,
+                    "plain",
+                    dev.build_module::<PlainDeep, f32>(),
+                    plain,
+                );
                 step(c, name, "fast", dev.build_module::<FastDeep, f32>(), fast);
             }
             Model::Sparse => {
-                step(c, name, "plain", dev.build_module::<PlainSparse, f32>(), plain);
+                step(
+                    c,
+                    name,
+                    "plain",
+                    dev.build_module::<PlainSparse, f32>(),
+                    plain,
+                );
                 step(c, name, "fast", dev.build_module::<FastSparse, f32>(), fast);
             }
             Model::Linear => {
-                step(c, name, "plain", dev.build_module::<PlainLinear, f32>(), plain);
+                step(
+                    c,
+                    name,
+                    "plain",
+                    dev.build_module::<PlainLinear, f32>(),
+                    plain,
+                );
                 step(c, name, "fast", dev.build_module::<FastLinear, f32>(), fast);
             }
         }
@@ -64,11 +88,15 @@ fn encoder_inference(c: &mut Criterion) {
     let mut group = c.benchmark_group("encode_10000");
     group.throughput(Throughput::Elements(10_000));
     let plain = dev.build_module::<PlainSimple, f32>();
-    group.bench_function("784-32 plain", |b| b.iter(|| plain.0.forward(images.clone())));
+    group.bench_function("784-32 plain", |b| {
+        b.iter(|| plain.0.forward(images.clone()))
+    });
     let fast = dev.build_module::<FastSimple, f32>();
     group.bench_function("784-32 fast", |b| b.iter(|| fast.0.forward(images.clone())));
     let deep = dev.build_module::<FastDeep, f32>();
-    group.bench_function("784-128-32 fast", |b| b.iter(|| deep.0.forward(images.clone())));
+    group.bench_function("784-128-32 fast", |b| {
+        b.iter(|| deep.0.forward(images.clone()))
+    });
     group.finish();
 }
 
@@ -79,7 +107,11 @@ fn write_idx_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::Pat
     for word in [0x0803u32, 60_000, 28, 28] {
         bytes.extend_from_slice(&word.to_be_bytes());
     }
-    bytes.extend(synthetic_images(60_000, 3).iter().map(|&p| (p * 255.0) as u8));
+    bytes.extend(
+        synthetic_images(60_000, 3)
+            .iter()
+            .map(|&p| (p * 255.0) as u8),
+    );
     let raw = dir.join("train-images-idx3-ubyte");
     std::fs::write(&raw, &bytes).expect("temporary file");
     let gz = dir.join("train-images-idx3-ubyte.gz");
@@ -95,8 +127,12 @@ fn idx_parsing(c: &mut Criterion) {
     let (raw, gz) = write_idx_files(&dir);
     let mut group = c.benchmark_group("read_60000_images");
     group.throughput(Throughput::Elements(60_000));
-    group.bench_function("raw", |b| b.iter(|| idx::read_images(&raw).expect("readable")));
-    group.bench_function("gzip", |b| b.iter(|| idx::read_images(&gz).expect("readable")));
+    group.bench_function("raw", |b| {
+        b.iter(|| idx::read_images(&raw).expect("readable"))
+    });
+    group.bench_function("gzip", |b| {
+        b.iter(|| idx::read_images(&gz).expect("readable"))
+    });
     group.finish();
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -53,5 +53,9 @@ pub fn cpu_name() -> String {
 
 /// Which allocator this build uses.
 pub fn allocator() -> &'static str {
-    if cfg!(feature = "system-allocator") { "the system allocator" } else { "mimalloc" }
+    if cfg!(feature = "system-allocator") {
+        "the system allocator"
+    } else {
+        "mimalloc"
+    }
 }

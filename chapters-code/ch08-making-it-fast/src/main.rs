@@ -71,7 +71,9 @@ fn main() {
         "{} random MNIST-like images per epoch, batch {}, Adam; median of {} epochs after 1 warm-up\n",
         args.samples, args.batch_size, args.epochs
     );
-    println!("| model | build | s/epoch | samples/s | GFLOP/s | x FLOP limit | peak RSS | loss, last epoch |");
+    println!(
+        "| model | build | s/epoch | samples/s | GFLOP/s | x FLOP limit | peak RSS | loss, last epoch |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     let rows = synthetic_images(args.samples, args.seed);
     for &model in &args.models {
@@ -90,14 +92,70 @@ fn run(model: Model, build: Build, rows: &[f32], args: &EpochArgs) -> Timing {
     let loss = loss_fn(model.loss(), build == Build::Fast);
     let (batch, epochs, seed) = (args.batch_size, args.epochs, args.seed);
     match (model, build) {
-        (Model::Simple, Build::Plain) => time_epochs(dev.build_module::<PlainSimple, f32>(), loss, rows, batch, epochs, seed),
-        (Model::Simple, Build::Fast) => time_epochs(dev.build_module::<FastSimple, f32>(), loss, rows, batch, epochs, seed),
-        (Model::Deep, Build::Plain) => time_epochs(dev.build_module::<PlainDeep, f32>(), loss, rows, batch, epochs, seed),
-        (Model::Deep, Build::Fast) => time_epochs(dev.build_module::<FastDeep, f32>(), loss, rows, batch, epochs, seed),
-        (Model::Sparse, Build::Plain) => time_epochs(dev.build_module::<PlainSparse, f32>(), loss, rows, batch, epochs, seed),
-        (Model::Sparse, Build::Fast) => time_epochs(dev.build_module::<FastSparse, f32>(), loss, rows, batch, epochs, seed),
-        (Model::Linear, Build::Plain) => time_epochs(dev.build_module::<PlainLinear, f32>(), loss, rows, batch, epochs, seed),
-        (Model::Linear, Build::Fast) => time_epochs(dev.build_module::<FastLinear, f32>(), loss, rows, batch, epochs, seed),
+        (Model::Simple, Build::Plain) => time_epochs(
+            dev.build_module::<PlainSimple, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
+        (Model::Simple, Build::Fast) => time_epochs(
+            dev.build_module::<FastSimple, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
+        (Model::Deep, Build::Plain) => time_epochs(
+            dev.build_module::<PlainDeep, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
+        (Model::Deep, Build::Fast) => time_epochs(
+            dev.build_module::<FastDeep, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
+        (Model::Sparse, Build::Plain) => time_epochs(
+            dev.build_module::<PlainSparse, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
+        (Model::Sparse, Build::Fast) => time_epochs(
+            dev.build_module::<FastSparse, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
+        (Model::Linear, Build::Plain) => time_epochs(
+            dev.build_module::<PlainLinear, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
+        (Model::Linear, Build::Fast) => time_epochs(
+            dev.build_module::<FastLinear, f32>(),
+            loss,
+            rows,
+            batch,
+            epochs,
+            seed,
+        ),
     }
 }
 
@@ -113,7 +171,11 @@ fn print_row(model: Model, build: Build, timing: &Timing, args: &EpochArgs, peak
     println!(
         "| {} | {} | {seconds:.3} | {samples_per_second:.0} | {gflops:.1} | {:.1} | {rss} | {:.4} |",
         model.layout(),
-        if build == Build::Fast { "fast" } else { "plain dfdx" },
+        if build == Build::Fast {
+            "fast"
+        } else {
+            "plain dfdx"
+        },
         seconds / limit,
         timing.losses.last().copied().unwrap_or(f32::NAN),
     );

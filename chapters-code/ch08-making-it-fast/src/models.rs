@@ -99,10 +99,30 @@ mod tests {
         let check = |model: Model, params: usize, biases: usize| {
             assert_eq!(model.weights() + biases, params, "{model:?}");
         };
-        check(Model::Simple, dev.build_module::<FastSimple, f32>().num_trainable_params(), 32 + 784);
-        check(Model::Deep, dev.build_module::<FastDeep, f32>().num_trainable_params(), 128 + 32 + 128 + 784);
-        check(Model::Sparse, dev.build_module::<FastSparse, f32>().num_trainable_params(), 100 + 300 + 100 + 784);
-        check(Model::Linear, dev.build_module::<FastLinear, f32>().num_trainable_params(), 32 + 784);
-        check(Model::Deep, dev.build_module::<PlainDeep, f32>().num_trainable_params(), 128 + 32 + 128 + 784);
+        check(
+            Model::Simple,
+            dev.build_module::<FastSimple, f32>().num_trainable_params(),
+            32 + 784,
+        );
+        check(
+            Model::Deep,
+            dev.build_module::<FastDeep, f32>().num_trainable_params(),
+            128 + 32 + 128 + 784,
+        );
+        check(
+            Model::Sparse,
+            dev.build_module::<FastSparse, f32>().num_trainable_params(),
+            100 + 300 + 100 + 784,
+        );
+        check(
+            Model::Linear,
+            dev.build_module::<FastLinear, f32>().num_trainable_params(),
+            32 + 784,
+        );
+        check(
+            Model::Deep,
+            dev.build_module::<PlainDeep, f32>().num_trainable_params(),
+            128 + 32 + 128 + 784,
+        );
     }
 }

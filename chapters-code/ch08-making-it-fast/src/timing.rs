@@ -74,7 +74,10 @@ where
             let batch: Batch<784> = gather(&dev, rows, &indices);
             total += f64::from(self.step(batch)) * indices.len() as f64;
         }
-        (started.elapsed().as_secs_f64(), (total / count as f64) as f32)
+        (
+            started.elapsed().as_secs_f64(),
+            (total / count as f64) as f32,
+        )
     }
 }
 
@@ -93,20 +96,34 @@ impl Timing {
         let mut s = self.seconds.clone();
         s.sort_by(f64::total_cmp);
         let mid = s.len() / 2;
-        if s.len() % 2 == 1 { s[mid] } else { (s[mid - 1] + s[mid]) / 2.0 }
+        if s.len() % 2 == 1 {
+            s[mid]
+        } else {
+            (s[mid - 1] + s[mid]) / 2.0
+        }
     }
 }
 
 /// Trains `model` for one warm-up epoch and then `epochs` timed ones.
 /// The warm-up lets the allocator and the thread pool settle, as the
 /// first epoch of a long run would.
-pub fn time_epochs<M>(model: M, loss: LossFn, rows: &[f32], batch_size: usize, epochs: usize, seed: u64) -> Timing
+pub fn time_epochs<M>(
+    model: M,
+    loss: LossFn,
+    rows: &[f32],
+    batch_size: usize,
+    epochs: usize,
+    seed: u64,
+) -> Timing
 where
     M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
 {
     let mut training = Training::new(model, loss);
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut timing = Timing { seconds: Vec::new(), losses: Vec::new() };
+    let mut timing = Timing {
+        seconds: Vec::new(),
+        losses: Vec::new(),
+    };
     for epoch in 0..=epochs {
         let (seconds, loss) = training.epoch(rows, batch_size, &mut rng);
         if epoch > 0 {
@@ -124,6 +141,12 @@ pub fn synthetic_images(count: usize, seed: u64) -> Vec<f32> {
     use rand::Rng;
     let mut rng = StdRng::seed_from_u64(seed);
     (0..count * 784)
-        .map(|_| if rng.gen_bool(0.8) { 0.0 } else { 1.0 - rng.r#gen::<f32>() })
+        .map(|_| {
+            if rng.gen_bool(0.8) {
+                0.0
+            } else {
+                1.0 - rng.r#gen::<f32>()
+            }
+        })
         .collect()
 }

@@ -11,13 +11,28 @@ fn bench(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn epoch_prints_one_row_per_model_and_build() {
-    let out = bench(&["epoch", "--samples", "512", "--epochs", "1", "--models", "simple,linear"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bench(&[
+        "epoch",
+        "--samples",
+        "512",
+        "--epochs",
+        "1",
+        "--models",
+        "simple,linear",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).expect("utf-8");
     assert!(stdout.contains("matmul peak"), "{stdout}");
     let rows: Vec<&str> = stdout.lines().filter(|l| l.starts_with("| 784")).collect();
     assert_eq!(rows.len(), 4, "{stdout}");
-    assert!(rows[0].contains("plain dfdx") && rows[1].contains("fast"), "{stdout}");
+    assert!(
+        rows[0].contains("plain dfdx") && rows[1].contains("fast"),
+        "{stdout}"
+    );
     assert!(rows[2].starts_with("| 784-32-784 linear"), "{stdout}");
 }
 

@@ -13,10 +13,14 @@ fn both<P, F>(model: Model) -> (Timing, Timing)
 where
     P: BuildOnDevice<Cpu, f32>,
     F: BuildOnDevice<Cpu, f32>,
-    P::Built: ModuleMut<ch03_simple_autoencoder::training::TracedBatch<784>, Output = ch03_simple_autoencoder::training::TracedBatch<784>>
-        + ZeroGrads<f32, Cpu>,
-    F::Built: ModuleMut<ch03_simple_autoencoder::training::TracedBatch<784>, Output = ch03_simple_autoencoder::training::TracedBatch<784>>
-        + ZeroGrads<f32, Cpu>,
+    P::Built: ModuleMut<
+            ch03_simple_autoencoder::training::TracedBatch<784>,
+            Output = ch03_simple_autoencoder::training::TracedBatch<784>,
+        > + ZeroGrads<f32, Cpu>,
+    F::Built: ModuleMut<
+            ch03_simple_autoencoder::training::TracedBatch<784>,
+            Output = ch03_simple_autoencoder::training::TracedBatch<784>,
+        > + ZeroGrads<f32, Cpu>,
 {
     let rows = synthetic_images(SAMPLES, 7);
     let plain = time_epochs(
@@ -56,7 +60,10 @@ fn assert_same_losses(model: Model, (plain, fast): (Timing, Timing)) {
 
 #[test]
 fn simple_autoencoder_losses_match() {
-    assert_same_losses(Model::Simple, both::<PlainSimple, FastSimple>(Model::Simple));
+    assert_same_losses(
+        Model::Simple,
+        both::<PlainSimple, FastSimple>(Model::Simple),
+    );
 }
 
 #[test]
@@ -66,10 +73,16 @@ fn deep_autoencoder_losses_match() {
 
 #[test]
 fn sparse_autoencoder_losses_match() {
-    assert_same_losses(Model::Sparse, both::<PlainSparse, FastSparse>(Model::Sparse));
+    assert_same_losses(
+        Model::Sparse,
+        both::<PlainSparse, FastSparse>(Model::Sparse),
+    );
 }
 
 #[test]
 fn linear_autoencoder_losses_match() {
-    assert_same_losses(Model::Linear, both::<PlainLinear, FastLinear>(Model::Linear));
+    assert_same_losses(
+        Model::Linear,
+        both::<PlainLinear, FastLinear>(Model::Linear),
+    );
 }

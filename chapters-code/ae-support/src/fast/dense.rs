@@ -54,8 +54,18 @@ where
     ) -> Result<Option<Self::To<V::E2, V::D2>>, V::Err> {
         visitor.visit_fields(
             (
-                Self::tensor("weight", |s| &s.weight, |s| &mut s.weight, linear_init::<_, _, _, I>()),
-                Self::tensor("bias", |s| &s.bias, |s| &mut s.bias, linear_init::<_, _, _, I>()),
+                Self::tensor(
+                    "weight",
+                    |s| &s.weight,
+                    |s| &mut s.weight,
+                    linear_init::<_, _, _, I>(),
+                ),
+                Self::tensor(
+                    "bias",
+                    |s| &s.bias,
+                    |s| &mut s.bias,
+                    linear_init::<_, _, _, I>(),
+                ),
             ),
             |(weight, bias)| DenseLayer {
                 weight,
@@ -91,17 +101,30 @@ impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
         let mut y = vec![0.0; batch.size() * O];
         kernels::dense_forward::<A>(&x_values, &weight, &bias, &mut y, I);
         // The backward pass of ReLU and sigmoid needs the output.
-        let saved_y = if T::OWNS_TAPE && A::NEEDS_OUTPUT { y.clone() } else { Vec::new() };
+        let saved_y = if T::OWNS_TAPE && A::NEEDS_OUTPUT {
+            y.clone()
+        } else {
+            Vec::new()
+        };
         let output = x.device().tensor_from_vec(y, (batch, Const::<O>));
         if T::OWNS_TAPE {
-            let (x_id, weight_id, bias_id, output_id) =
-                (x.ghost(), self.weight.ghost(), self.bias.ghost(), output.ghost());
+            let (x_id, weight_id, bias_id, output_id) = (
+                x.ghost(),
+                self.weight.ghost(),
+                self.bias.ghost(),
+                output.ghost(),
+            );
             tape.add_backward_op(move |grads| {
                 // Each gradient is taken out of `grads` while it is worked
                 // on, so that two can be borrowed at once, and put back.
                 let grad_output = std::mem::take(&mut **grads.get_or_alloc_mut(&output_id)?);
                 let mut delta = vec![0.0; grad_output.len()];
-                kernels::activation_backward::<A>(&saved_y, &grad_output, &mut delta, grads.get_or_alloc_mut(&bias_id)?);
+                kernels::activation_backward::<A>(
+                    &saved_y,
+                    &grad_output,
+                    &mut delta,
+                    grads.get_or_alloc_mut(&bias_id)?,
+                );
                 **grads.get_or_alloc_mut(&output_id)? = grad_output;
                 let mut grad_x = std::mem::take(&mut **grads.get_or_alloc_mut(&x_id)?);
                 let grad_weight = grads.get_or_alloc_mut(&weight_id)?;

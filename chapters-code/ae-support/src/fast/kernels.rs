@@ -133,7 +133,13 @@ impl Activation for dfdx::nn::modules::Sigmoid {
 /// of rows of `inputs` values and `weight` of shape `(bias.len(), inputs)`.
 /// Large batches are split into blocks of rows, one per thread, each block
 /// multiplied and activated on its own thread while it is in cache.
-pub fn dense_forward<A: Activation>(x: &[f32], weight: &[f32], bias: &[f32], y: &mut [f32], inputs: usize) {
+pub fn dense_forward<A: Activation>(
+    x: &[f32],
+    weight: &[f32],
+    bias: &[f32],
+    y: &mut [f32],
+    inputs: usize,
+) {
     let outputs = bias.len();
     let rows = x.len() / inputs;
     let flops = 2 * rows * inputs * outputs;
@@ -297,6 +303,10 @@ impl PointwiseLoss for SquaredError {
     }
 }
 
+/// A kernel like [`loss_sum`]: predictions, targets, where to write the
+/// scaled derivatives (if anywhere), the scale; returns the sum of the losses.
+pub type LossKernel = fn(&[f32], &[f32], Option<&mut [f32]>, f32) -> f64;
+
 /// The sum of `L`'s losses over all pairs of `predictions` and `targets`.
 /// When `grad` is given, also writes `scale` times each derivative into it,
 /// computed while the intermediate values are at hand.
@@ -306,7 +316,11 @@ pub fn loss_sum<L: PointwiseLoss>(
     grad: Option<&mut [f32]>,
     scale: f32,
 ) -> f64 {
-    assert_eq!(predictions.len(), targets.len(), "predictions and targets differ in length");
+    assert_eq!(
+        predictions.len(),
+        targets.len(),
+        "predictions and targets differ in length"
+    );
     let task = rows_per_task(predictions.len(), SUM_BLOCK) * SUM_BLOCK;
     match grad {
         Some(grad) => grad
@@ -356,9 +370,17 @@ fn loss_rows<L: PointwiseLoss>(p: &[f32], t: &[f32]) -> f64 {
 #[inline(always)]
 fn loss_and_grad_rows<L: PointwiseLoss>(p: &[f32], t: &[f32], grad: &mut [f32], scale: f32) -> f64 {
     let mut total = 0.0f64;
-    for ((p, t), grad) in p.chunks(SUM_BLOCK).zip(t.chunks(SUM_BLOCK)).zip(grad.chunks_mut(SUM_BLOCK)) {
+    for ((p, t), grad) in p
+        .chunks(SUM_BLOCK)
+        .zip(t.chunks(SUM_BLOCK))
+        .zip(grad.chunks_mut(SUM_BLOCK))
+    {
         let mut lanes = [0.0f32; 8];
-        for ((p8, t8), g8) in p.chunks_exact(8).zip(t.chunks_exact(8)).zip(grad.chunks_exact_mut(8)) {
+        for ((p8, t8), g8) in p
+            .chunks_exact(8)
+            .zip(t.chunks_exact(8))
+            .zip(grad.chunks_exact_mut(8))
+        {
             for k in 0..8 {
                 let (value, derivative) = L::value_and_derivative(p8[k], t8[k]);
                 lanes[k] += value;
@@ -382,7 +404,7 @@ pub fn add_scaled(target: &mut [f32], source: &[f32], scale: f32) {
     target
         .par_chunks_mut(task)
         .zip(source.par_chunks(task))
-        .for_each(|(t, s)| add_scaled_block::<>(t, s, scale));
+        .for_each(|(t, s)| add_scaled_block(t, s, scale));
 }
 
 simd_dispatch!(add_scaled_block, add_scaled_rows, <>, (target: &mut [f32], source: &[f32], scale: f32) -> ());

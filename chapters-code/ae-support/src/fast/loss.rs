@@ -19,7 +19,11 @@ pub fn bce_with_logits_loss<S: Shape, T: Tape<f32, Cpu>>(
     logits: Tensor<S, f32, Cpu, T>,
     targets: Tensor<S, f32, Cpu>,
 ) -> Tensor<Rank0, f32, Cpu, T> {
-    fused_mean_loss(logits, targets, kernels::loss_sum::<kernels::BinaryCrossEntropyWithLogits>)
+    fused_mean_loss(
+        logits,
+        targets,
+        kernels::loss_sum::<kernels::BinaryCrossEntropyWithLogits>,
+    )
 }
 
 /// Mean squared error between `predictions` and `targets`: dfdx's
@@ -28,7 +32,11 @@ pub fn mse_loss<S: Shape, T: Tape<f32, Cpu>>(
     predictions: Tensor<S, f32, Cpu, T>,
     targets: Tensor<S, f32, Cpu>,
 ) -> Tensor<Rank0, f32, Cpu, T> {
-    fused_mean_loss(predictions, targets, kernels::loss_sum::<kernels::SquaredError>)
+    fused_mean_loss(
+        predictions,
+        targets,
+        kernels::loss_sum::<kernels::SquaredError>,
+    )
 }
 
 // ANCHOR: fused_mean_loss
@@ -37,7 +45,7 @@ pub fn mse_loss<S: Shape, T: Tape<f32, Cpu>>(
 fn fused_mean_loss<S: Shape, T: Tape<f32, Cpu>>(
     input: Tensor<S, f32, Cpu, T>,
     targets: Tensor<S, f32, Cpu>,
-    kernel: fn(&[f32], &[f32], Option<&mut [f32]>, f32) -> f64,
+    kernel: kernels::LossKernel,
 ) -> Tensor<Rank0, f32, Cpu, T> {
     let (input, mut tape) = input.split_tape();
     let n = input.shape().num_elements();

@@ -15,12 +15,24 @@ pub struct MatRef<'a> {
 impl<'a> MatRef<'a> {
     /// `rows × cols`, stored row after row.
     pub fn row_major(data: &'a [f32], rows: usize, cols: usize) -> Self {
-        MatRef { data, rows, cols, row_stride: cols, column_stride: 1 }
+        MatRef {
+            data,
+            rows,
+            cols,
+            row_stride: cols,
+            column_stride: 1,
+        }
     }
 
     /// The transpose of a row-major `cols × rows` matrix, without copying.
     pub fn transposed(data: &'a [f32], rows: usize, cols: usize) -> Self {
-        MatRef { data, rows, cols, row_stride: 1, column_stride: rows }
+        MatRef {
+            data,
+            rows,
+            cols,
+            row_stride: 1,
+            column_stride: rows,
+        }
     }
 
     fn check(&self) {

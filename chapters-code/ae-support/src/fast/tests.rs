@@ -21,7 +21,9 @@ fn assert_close(name: &str, got: &[f32], want: &[f32], tolerance: f32) {
 /// output value gets a different upstream gradient.
 fn mix<const N: usize>(dev: &Cpu, rows: usize) -> Rows<N> {
     dev.tensor_from_vec(
-        (0..rows * N).map(|i| ((i * 7919) % 23) as f32 / 11.0 - 1.0).collect(),
+        (0..rows * N)
+            .map(|i| ((i * 7919) % 23) as f32 / 11.0 - 1.0)
+            .collect(),
         (rows, Const),
     )
 }
@@ -31,13 +33,25 @@ fn mix<const N: usize>(dev: &Cpu, rows: usize) -> Rows<N> {
 fn dense_matches_linear<A, const I: usize, const O: usize>()
 where
     A: Activation + dfdx::nn::BuildOnDevice<Cpu, f32>,
-    A::Built: Module<Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>, Output = Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>, Error = CpuError>,
+    A::Built: Module<
+            Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>,
+            Output = Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>,
+            Error = CpuError,
+        >,
 {
     let rows = 37;
     let fused = Cpu::seed_from_u64(5).build_module::<Dense<I, O, A>, f32>();
     let plain = Cpu::seed_from_u64(5).build_module::<(Linear<I, O>, A), f32>();
-    assert_eq!(fused.weight.as_vec(), plain.0.weight.as_vec(), "same initial weights");
-    assert_eq!(fused.bias.as_vec(), plain.0.bias.as_vec(), "same initial bias");
+    assert_eq!(
+        fused.weight.as_vec(),
+        plain.0.weight.as_vec(),
+        "same initial weights"
+    );
+    assert_eq!(
+        fused.bias.as_vec(),
+        plain.0.bias.as_vec(),
+        "same initial bias"
+    );
 
     let dev = Cpu::seed_from_u64(1);
     let x: Rows<I> = dev.sample_normal_like(&(rows, Const));
@@ -54,9 +68,24 @@ where
     let plain_grads = (y_plain * weights).sum().backward();
 
     let tol = 1e-5;
-    assert_close("weight grad", &fused_grads.get(&fused.weight).as_vec(), &plain_grads.get(&plain.0.weight).as_vec(), tol);
-    assert_close("bias grad", &fused_grads.get(&fused.bias).as_vec(), &plain_grads.get(&plain.0.bias).as_vec(), tol);
-    assert_close("input grad", &fused_grads.get(&x).as_vec(), &plain_grads.get(&x).as_vec(), tol);
+    assert_close(
+        "weight grad",
+        &fused_grads.get(&fused.weight).as_vec(),
+        &plain_grads.get(&plain.0.weight).as_vec(),
+        tol,
+    );
+    assert_close(
+        "bias grad",
+        &fused_grads.get(&fused.bias).as_vec(),
+        &plain_grads.get(&plain.0.bias).as_vec(),
+        tol,
+    );
+    assert_close(
+        "input grad",
+        &fused_grads.get(&x).as_vec(),
+        &plain_grads.get(&x).as_vec(),
+        tol,
+    );
 }
 
 #[test]
@@ -89,7 +118,9 @@ fn logits_and_targets(dev: &Cpu, rows: usize) -> (Rows<97>, Rows<97>) {
             _ => ((i * 37) % 101) as f32 / 10.0 - 5.0,
         })
         .collect();
-    let targets = (0..rows * 97).map(|i| ((i * 13) % 7) as f32 / 6.0).collect();
+    let targets = (0..rows * 97)
+        .map(|i| ((i * 13) % 7) as f32 / 6.0)
+        .collect();
     (
         dev.tensor_from_vec(logits, (rows, Const)),
         dev.tensor_from_vec(targets, (rows, Const)),
@@ -100,7 +131,9 @@ fn logits_and_targets(dev: &Cpu, rows: usize) -> (Rows<97>, Rows<97>) {
 /// so that the upstream gradient is not 1.
 fn value_and_grad(
     x: &Rows<97>,
-    loss: impl Fn(Tensor<(usize, Const<97>), f32, Cpu, OwnedTape<f32, Cpu>>) -> Tensor<Rank0, f32, Cpu, OwnedTape<f32, Cpu>>,
+    loss: impl Fn(
+        Tensor<(usize, Const<97>), f32, Cpu, OwnedTape<f32, Cpu>>,
+    ) -> Tensor<Rank0, f32, Cpu, OwnedTape<f32, Cpu>>,
 ) -> (f32, Vec<f32>) {
     let value = loss(x.clone().traced(Gradients::leaky()));
     let v = value.array();
@@ -111,7 +144,11 @@ fn value_and_grad(
 /// The mean of `f` over all pairs, computed in `f64`.
 fn mean_f64(a: &Rows<97>, b: &Rows<97>, f: impl Fn(f64, f64) -> f64) -> f64 {
     let (a, b) = (a.as_vec(), b.as_vec());
-    let sum: f64 = a.iter().zip(&b).map(|(&x, &y)| f(f64::from(x), f64::from(y))).sum();
+    let sum: f64 = a
+        .iter()
+        .zip(&b)
+        .map(|(&x, &y)| f(f64::from(x), f64::from(y)))
+        .sum();
     sum / a.len() as f64
 }
 
@@ -131,9 +168,12 @@ fn fused_bce_matches_dfdx_in_value_and_gradient() {
     for rows in [1, 700] {
         let (logits, targets) = logits_and_targets(&dev, rows);
         let (fused, fused_grad) = value_and_grad(&logits, |z| fused_bce(z, targets.clone()));
-        let (plain, plain_grad) =
-            value_and_grad(&logits, |z| binary_cross_entropy_with_logits_loss(z, targets.clone()));
-        let exact = mean_f64(&logits, &targets, |z, t| z.max(0.0) - z * t + (-z.abs()).exp().ln_1p());
+        let (plain, plain_grad) = value_and_grad(&logits, |z| {
+            binary_cross_entropy_with_logits_loss(z, targets.clone())
+        });
+        let exact = mean_f64(&logits, &targets, |z, t| {
+            z.max(0.0) - z * t + (-z.abs()).exp().ln_1p()
+        });
         assert_values(fused, plain, exact);
         assert_close("logit grad", &fused_grad, &plain_grad, 1e-6);
         let untraced = fused_bce(logits.clone(), targets.clone()).array();
