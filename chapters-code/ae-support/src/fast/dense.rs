@@ -118,18 +118,14 @@ impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
                 // Each gradient is taken out of `grads` while it is worked
                 // on, so that two can be borrowed at once, and put back.
                 let grad_output = std::mem::take(&mut **grads.get_or_alloc_mut(&output_id)?);
-                let mut delta = vec![0.0; grad_output.len()];
-                kernels::activation_backward::<A>(
-                    &saved_y,
-                    &grad_output,
-                    &mut delta,
-                    grads.get_or_alloc_mut(&bias_id)?,
-                );
-                **grads.get_or_alloc_mut(&output_id)? = grad_output;
+                let grad_bias = grads.get_or_alloc_mut(&bias_id)?;
+                let delta = kernels::activation_backward::<A>(&saved_y, &grad_output, grad_bias);
                 let mut grad_x = std::mem::take(&mut **grads.get_or_alloc_mut(&x_id)?);
                 let grad_weight = grads.get_or_alloc_mut(&weight_id)?;
                 kernels::dense_backward(&delta, &x_values, &weight, grad_weight, &mut grad_x, I);
                 **grads.get_or_alloc_mut(&x_id)? = grad_x;
+                drop(delta); // it may borrow `grad_output`
+                **grads.get_or_alloc_mut(&output_id)? = grad_output;
                 Ok(())
             });
         }

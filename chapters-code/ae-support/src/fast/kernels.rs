@@ -9,6 +9,7 @@
 use super::math::{exp_nonpositive, ln_1p_unit};
 use super::matmul::{MatRef, matmul};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Below this many values a tensor is processed on one thread: handing work
 /// to another thread costs a few microseconds.
@@ -177,20 +178,37 @@ fn bias_activation_rows<A: Activation>(block: &mut [f32], bias: &[f32]) {
     }
 }
 
-/// The first half of a dense layer's backward pass: writes
+/// The first half of a dense layer's backward pass: returns
 /// `delta = grad_output · A'` (the gradient at the pre-activation values)
 /// and adds its column sums to `grad_bias`. `output` is the forward pass's
-/// result; it is not read when `A` does not need it.
-pub fn activation_backward<A: Activation>(
+/// result; when `A' = 1` it is not read, and `grad_output` itself is
+/// returned, uncopied.
+pub fn activation_backward<'g, A: Activation>(
     output: &[f32],
-    grad_output: &[f32],
-    delta: &mut [f32],
+    grad_output: &'g [f32],
     grad_bias: &mut [f32],
-) {
+) -> Cow<'g, [f32]> {
     let width = grad_bias.len();
     let task = rows_per_task(grad_output.len(), width) * width;
-    let output = if A::NEEDS_OUTPUT { output } else { grad_output };
-    let column_sums = delta
+    let add_sums = |grad_bias: &mut [f32], sums: Option<Vec<f32>>| {
+        if let Some(sums) = sums {
+            grad_bias.iter_mut().zip(&sums).for_each(|(g, s)| *g += s);
+        }
+    };
+    if !A::NEEDS_OUTPUT {
+        let sums = grad_output
+            .par_chunks(task)
+            .map(|rows| {
+                let mut sums = vec![0.0f32; width];
+                column_sums_block(rows, &mut sums);
+                sums
+            })
+            .reduce_with(add_vectors);
+        add_sums(grad_bias, sums);
+        return Cow::Borrowed(grad_output);
+    }
+    let mut delta = vec![0.0; grad_output.len()];
+    let sums = delta
         .par_chunks_mut(task)
         .zip(grad_output.par_chunks(task))
         .zip(output.par_chunks(task))
@@ -199,12 +217,24 @@ pub fn activation_backward<A: Activation>(
             activation_backward_block::<A>(out, grad_out, delta, &mut sums);
             sums
         })
-        .reduce_with(|mut a, b| {
-            a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
-            a
-        });
-    if let Some(sums) = column_sums {
-        grad_bias.iter_mut().zip(&sums).for_each(|(g, s)| *g += s);
+        .reduce_with(add_vectors);
+    add_sums(grad_bias, sums);
+    Cow::Owned(delta)
+}
+
+fn add_vectors(mut a: Vec<f32>, b: Vec<f32>) -> Vec<f32> {
+    a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+    a
+}
+
+simd_dispatch!(column_sums_block, column_sums_rows, <>, (rows: &[f32], sums: &mut [f32]) -> ());
+
+#[inline(always)]
+fn column_sums_rows(rows: &[f32], sums: &mut [f32]) {
+    for row in rows.chunks_exact(sums.len()) {
+        for (sum, &v) in sums.iter_mut().zip(row) {
+            *sum += v;
+        }
     }
 }
 
