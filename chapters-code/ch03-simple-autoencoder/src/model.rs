@@ -13,7 +13,7 @@
 //! applies the sigmoid inside a numerically stable formula, and
 //! [`crate::training::reconstruct`] applies it when we want to look at pixels.
 
-pub use ae_support::fast::Dense;
+use ae_support::fast::Dense;
 use dfdx::prelude::*;
 
 /// Pixels of one MNIST image, flattened: 28 × 28.

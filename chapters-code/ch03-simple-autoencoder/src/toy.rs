@@ -3,9 +3,10 @@
 //! of it, and we can check that the network finds them by comparing it with
 //! the best guess that ignores the input: the average example.
 
-use crate::model::{Built, Dense};
+use crate::model::Built;
 use crate::training::{Trainer, bce_of_probabilities, evaluate};
 use ae_support::batching::{gather, shuffled_batches};
+use ae_support::fast::Dense;
 use dfdx::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -2,7 +2,7 @@
 //! autoencoder unchanged; the KL experiment needs a code of sigmoid units, and
 //! follows the layout of Géron's Fashion-MNIST example.
 
-use ch03_simple_autoencoder::model::Dense;
+use ae_support::fast::Dense;
 use dfdx::prelude::*;
 
 pub use ch03_simple_autoencoder::{SimpleAutoencoder, SimpleDecoder, SimpleEncoder};
