@@ -99,7 +99,7 @@ impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
         let mut bias = vec![0.0; O];
         self.bias.copy_into(&mut bias);
         let mut y = vec![0.0; batch.size() * O];
-        kernels::dense_forward::<A>(&x_values, &weight, &bias, &mut y, I);
+        kernels::dense_forward(A::KIND, &x_values, &weight, &bias, &mut y, I);
         // The backward pass of ReLU and sigmoid needs the output.
         let saved_y = if T::OWNS_TAPE && A::NEEDS_OUTPUT {
             y.clone()
@@ -119,7 +119,8 @@ impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
                 // on, so that two can be borrowed at once, and put back.
                 let grad_output = std::mem::take(&mut **grads.get_or_alloc_mut(&output_id)?);
                 let grad_bias = grads.get_or_alloc_mut(&bias_id)?;
-                let delta = kernels::activation_backward::<A>(&saved_y, &grad_output, grad_bias);
+                let delta =
+                    kernels::activation_backward(A::KIND, &saved_y, &grad_output, grad_bias);
                 let mut grad_x = std::mem::take(&mut **grads.get_or_alloc_mut(&x_id)?);
                 let grad_weight = grads.get_or_alloc_mut(&weight_id)?;
                 kernels::dense_backward(&delta, &x_values, &weight, grad_weight, &mut grad_x, I);

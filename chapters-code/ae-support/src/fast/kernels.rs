@@ -67,11 +67,39 @@ fn rows_per_task(len: usize, width: usize) -> usize {
 pub trait Activation: Copy + Default + Send + Sync + 'static {
     /// As shown in model summaries.
     const NAME: &'static str;
+    /// Which one, for the kernels' entry points (see [`ActivationKind`]).
+    const KIND: ActivationKind;
     /// Whether the backward pass needs the layer's output.
     const NEEDS_OUTPUT: bool;
     fn apply(x: f32) -> f32;
     /// The derivative, written in terms of the output `y = apply(x)`.
     fn derivative_at_output(y: f32) -> f32;
+}
+
+/// The activations the kernels know, as a value.
+///
+/// The kernels' entry points take this instead of a type parameter so that
+/// they are not generic: a generic function is compiled into the crate that
+/// calls it, with that crate's optimisation level, and a chapter built
+/// without `--release` would get loops that are not vectorised. A plain
+/// function is compiled once, here, where the workspace asks for full
+/// optimisation even in debug builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActivationKind {
+    Identity,
+    Relu,
+    Sigmoid,
+}
+
+/// Calls `$f::<A>` with the activation type `kind` stands for.
+macro_rules! with_activation {
+    ($kind:expr, $f:ident ( $($arg:expr),* )) => {
+        match $kind {
+            ActivationKind::Identity => $f::<Identity>($($arg),*),
+            ActivationKind::Relu => $f::<dfdx::nn::modules::ReLU>($($arg),*),
+            ActivationKind::Sigmoid => $f::<dfdx::nn::modules::Sigmoid>($($arg),*),
+        }
+    };
 }
 
 /// No activation: the layer's output is `x·Wᵀ + b` (logits, or a linear code).
@@ -93,6 +121,7 @@ impl<T> dfdx::nn::Module<T> for Identity {
 
 impl Activation for Identity {
     const NAME: &'static str = "Identity";
+    const KIND: ActivationKind = ActivationKind::Identity;
     const NEEDS_OUTPUT: bool = false;
     #[inline(always)]
     fn apply(x: f32) -> f32 {
@@ -106,6 +135,7 @@ impl Activation for Identity {
 
 impl Activation for dfdx::nn::modules::ReLU {
     const NAME: &'static str = "ReLU";
+    const KIND: ActivationKind = ActivationKind::Relu;
     const NEEDS_OUTPUT: bool = true;
     #[inline(always)]
     fn apply(x: f32) -> f32 {
@@ -119,6 +149,7 @@ impl Activation for dfdx::nn::modules::ReLU {
 
 impl Activation for dfdx::nn::modules::Sigmoid {
     const NAME: &'static str = "Sigmoid";
+    const KIND: ActivationKind = ActivationKind::Sigmoid;
     const NEEDS_OUTPUT: bool = true;
     #[inline(always)]
     fn apply(x: f32) -> f32 {
@@ -134,7 +165,18 @@ impl Activation for dfdx::nn::modules::Sigmoid {
 /// of rows of `inputs` values and `weight` of shape `(bias.len(), inputs)`.
 /// Large batches are split into blocks of rows, one per thread, each block
 /// multiplied and activated on its own thread while it is in cache.
-pub fn dense_forward<A: Activation>(
+pub fn dense_forward(
+    activation: ActivationKind,
+    x: &[f32],
+    weight: &[f32],
+    bias: &[f32],
+    y: &mut [f32],
+    inputs: usize,
+) {
+    with_activation!(activation, dense_forward_with(x, weight, bias, y, inputs))
+}
+
+fn dense_forward_with<A: Activation>(
     x: &[f32],
     weight: &[f32],
     bias: &[f32],
@@ -183,7 +225,19 @@ fn bias_activation_rows<A: Activation>(block: &mut [f32], bias: &[f32]) {
 /// and adds its column sums to `grad_bias`. `output` is the forward pass's
 /// result; when `A' = 1` it is not read, and `grad_output` itself is
 /// returned, uncopied.
-pub fn activation_backward<'g, A: Activation>(
+pub fn activation_backward<'g>(
+    activation: ActivationKind,
+    output: &[f32],
+    grad_output: &'g [f32],
+    grad_bias: &mut [f32],
+) -> Cow<'g, [f32]> {
+    with_activation!(
+        activation,
+        activation_backward_with(output, grad_output, grad_bias)
+    )
+}
+
+fn activation_backward_with<'g, A: Activation>(
     output: &[f32],
     grad_output: &'g [f32],
     grad_bias: &mut [f32],
@@ -336,6 +390,28 @@ impl PointwiseLoss for SquaredError {
 /// A kernel like [`loss_sum`]: predictions, targets, where to write the
 /// scaled derivatives (if anywhere), the scale; returns the sum of the losses.
 pub type LossKernel = fn(&[f32], &[f32], Option<&mut [f32]>, f32) -> f64;
+
+/// [`loss_sum`] of [`BinaryCrossEntropyWithLogits`]. This and
+/// [`squared_error_sum`] are the plain functions the losses call, compiled
+/// here with full optimisation (see [`ActivationKind`] for why).
+pub fn bce_with_logits_sum(
+    logits: &[f32],
+    targets: &[f32],
+    grad: Option<&mut [f32]>,
+    scale: f32,
+) -> f64 {
+    loss_sum::<BinaryCrossEntropyWithLogits>(logits, targets, grad, scale)
+}
+
+/// [`loss_sum`] of [`SquaredError`].
+pub fn squared_error_sum(
+    predictions: &[f32],
+    targets: &[f32],
+    grad: Option<&mut [f32]>,
+    scale: f32,
+) -> f64 {
+    loss_sum::<SquaredError>(predictions, targets, grad, scale)
+}
 
 /// The sum of `L`'s losses over all pairs of `predictions` and `targets`.
 /// When `grad` is given, also writes `scale` times each derivative into it,

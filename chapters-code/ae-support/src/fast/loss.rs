@@ -19,11 +19,7 @@ pub fn bce_with_logits_loss<S: Shape, T: Tape<f32, Cpu>>(
     logits: Tensor<S, f32, Cpu, T>,
     targets: Tensor<S, f32, Cpu>,
 ) -> Tensor<Rank0, f32, Cpu, T> {
-    fused_mean_loss(
-        logits,
-        targets,
-        kernels::loss_sum::<kernels::BinaryCrossEntropyWithLogits>,
-    )
+    fused_mean_loss(logits, targets, kernels::bce_with_logits_sum)
 }
 
 /// Mean squared error between `predictions` and `targets`: dfdx's
@@ -32,11 +28,7 @@ pub fn mse_loss<S: Shape, T: Tape<f32, Cpu>>(
     predictions: Tensor<S, f32, Cpu, T>,
     targets: Tensor<S, f32, Cpu>,
 ) -> Tensor<Rank0, f32, Cpu, T> {
-    fused_mean_loss(
-        predictions,
-        targets,
-        kernels::loss_sum::<kernels::SquaredError>,
-    )
+    fused_mean_loss(predictions, targets, kernels::squared_error_sum)
 }
 
 // ANCHOR: fused_mean_loss

@@ -33,7 +33,7 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     let p = p * r + 1.0;
     let p = p * r + 1.0;
     // Multiply by 2^n by building the float 2^n from its exponent bits.
-    p * f32::from_bits(((n_int + 127) as u32) << 23)
+    p * f32::from_bits((n_int.wrapping_add(127) as u32) << 23)
 }
 // ANCHOR_END: exp
 
