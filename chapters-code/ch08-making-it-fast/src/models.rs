@@ -91,6 +91,22 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ae_support::fast::{DenseLayer, Identity};
+
+    #[test]
+    fn the_fast_builds_are_made_of_dense_layers() {
+        // Compiles only while the chapters' models are built from `Dense`.
+        let dev = Cpu::default();
+        let _: (DenseLayer<784, 32, ReLU>, DenseLayer<32, 784, Identity>) =
+            dev.build_module::<FastSimple, f32>();
+        let _: (DenseLayer<784, 32, Identity>, DenseLayer<32, 784, Identity>) =
+            dev.build_module::<FastLinear, f32>();
+        let (encoder, _): (
+            (DenseLayer<784, 100, ReLU>, DenseLayer<100, 300, Sigmoid>),
+            (DenseLayer<300, 100, ReLU>, DenseLayer<100, 784, Identity>),
+        ) = dev.build_module::<FastSparse, f32>();
+        assert_eq!(encoder.1.bias.shape(), &(Const::<300>,));
+    }
 
     #[test]
     fn weight_counts_match_the_built_models() {
