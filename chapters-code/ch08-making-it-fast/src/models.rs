@@ -101,10 +101,9 @@ mod tests {
             dev.build_module::<FastSimple, f32>();
         let _: (DenseLayer<784, 32, Identity>, DenseLayer<32, 784, Identity>) =
             dev.build_module::<FastLinear, f32>();
-        let (encoder, _): (
-            (DenseLayer<784, 100, ReLU>, DenseLayer<100, 300, Sigmoid>),
-            (DenseLayer<300, 100, ReLU>, DenseLayer<100, 784, Identity>),
-        ) = dev.build_module::<FastSparse, f32>();
+        type SparseEncoder = (DenseLayer<784, 100, ReLU>, DenseLayer<100, 300, Sigmoid>);
+        type SparseDecoder = (DenseLayer<300, 100, ReLU>, DenseLayer<100, 784, Identity>);
+        let (encoder, _): (SparseEncoder, SparseDecoder) = dev.build_module::<FastSparse, f32>();
         assert_eq!(encoder.1.bias.shape(), &(Const::<300>,));
     }
 
