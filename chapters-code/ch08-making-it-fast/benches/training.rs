@@ -6,76 +6,55 @@ use ae_support::batching::{Batch, slice};
 use ae_support::idx;
 use ch03_simple_autoencoder::training::TracedBatch;
 use ch08_making_it_fast::models::*;
-use ch08_making_it_fast::timing::{LossFn, Training, loss_fn, synthetic_images};
+use ch08_making_it_fast::timing::{LossFn, Training, synthetic_images};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dfdx::prelude::*;
 use std::io::Write;
 use std::time::Duration;
 
-fn step<M>(c: &mut Criterion, name: &str, build: &str, model: M, loss: LossFn)
-where
-    M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
-{
-    let mut group = c.benchmark_group(format!("train_step/{name}"));
-    let rows = synthetic_images(256, 1);
-    let dev = Cpu::default();
-    let mut training = Training::new(model, loss);
-    for batch_size in [256, 32] {
-        let batch: Batch<784> = slice(&dev, &rows, 0..batch_size);
-        group.throughput(Throughput::Elements(batch_size as u64));
-        group.bench_function(BenchmarkId::new(build, batch_size), |b| {
-            b.iter(|| training.step(batch.clone()))
-        });
+/// Benchmarks one training step of whichever model it is given.
+struct TrainStep<'a> {
+    criterion: &'a mut Criterion,
+    model: Model,
+    build: Build,
+}
+
+impl WithModel for TrainStep<'_> {
+    type Output = ();
+    fn run<M>(self, model: M, loss: LossFn)
+    where
+        M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+    {
+        let mut group = self
+            .criterion
+            .benchmark_group(format!("train_step/{}", self.model.layout()));
+        let rows = synthetic_images(256, 1);
+        let dev = Cpu::default();
+        let mut training = Training::new(model, loss);
+        for batch_size in [256, 32] {
+            let batch: Batch<784> = slice(&dev, &rows, 0..batch_size);
+            group.throughput(Throughput::Elements(batch_size as u64));
+            group.bench_function(BenchmarkId::new(self.build.name(), batch_size), |b| {
+                b.iter(|| training.step(batch.clone()))
+            });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 fn train_steps(c: &mut Criterion) {
-    let dev = Cpu::seed_from_u64(0);
     for model in Model::ALL {
-        let name = model.layout();
-        let (plain, fast) = (loss_fn(model.loss(), false), loss_fn(model.loss(), true));
-        match model {
-            Model::Simple => {
-                step(
-                    c,
-                    name,
-                    "plain",
-                    dev.build_module::<PlainSimple, f32>(),
-                    plain,
-                );
-                step(c, name, "fast", dev.build_module::<FastSimple, f32>(), fast);
-            }
-            Model::Deep => {
-                step(
-                    c,
-                    name,
-                    "plain",
-                    dev.build_module::<PlainDeep, f32>(),
-                    plain,
-                );
-                step(c, name, "fast", dev.build_module::<FastDeep, f32>(), fast);
-            }
-            Model::Sparse => {
-                step(
-                    c,
-                    name,
-                    "plain",
-                    dev.build_module::<PlainSparse, f32>(),
-                    plain,
-                );
-                step(c, name, "fast", dev.build_module::<FastSparse, f32>(), fast);
-            }
-            Model::Linear => {
-                step(
-                    c,
-                    name,
-                    "plain",
-                    dev.build_module::<PlainLinear, f32>(),
-                    plain,
-                );
-                step(c, name, "fast", dev.build_module::<FastLinear, f32>(), fast);
-            }
+        for build in [Build::Plain, Build::Fast] {
+            build_and(
+                model,
+                build,
+                0,
+                TrainStep {
+                    criterion: c,
+                    model,
+                    build,
+                },
+            );
         }
     }
 }

@@ -2,10 +2,11 @@
 //! 60,000-sample epoch for every model of the book, in its plain-dfdx build
 //! and its fast build, against this machine's measured matrix-multiply peak.
 
+use ch03_simple_autoencoder::training::TracedBatch;
 use ch08_making_it_fast::machine;
 use ch08_making_it_fast::models::*;
-use ch08_making_it_fast::timing::{Timing, loss_fn, synthetic_images, time_epochs};
-use clap::{Parser, Subcommand, ValueEnum};
+use ch08_making_it_fast::timing::{LossFn, Timing, synthetic_images, time_epochs};
+use clap::{Parser, Subcommand};
 use dfdx::prelude::*;
 
 #[derive(Parser)]
@@ -40,14 +41,6 @@ struct EpochArgs {
     /// Seeds the weights, the images and the shuffling.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Build {
-    /// dfdx's `Linear`, activation modules and losses.
-    Plain,
-    /// `ae_support::fast::Dense` and the fused losses.
-    Fast,
 }
 
 fn main() {
@@ -85,78 +78,25 @@ fn main() {
     }
 }
 
-/// Builds `model` from `seed` and times it: both builds start from the same
-/// weights, so their losses can be compared.
-fn run(model: Model, build: Build, rows: &[f32], args: &EpochArgs) -> Timing {
-    let dev = Cpu::seed_from_u64(args.seed);
-    let loss = loss_fn(model.loss(), build == Build::Fast);
-    let (batch, epochs, seed) = (args.batch_size, args.epochs, args.seed);
-    match (model, build) {
-        (Model::Simple, Build::Plain) => time_epochs(
-            dev.build_module::<PlainSimple, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
-        (Model::Simple, Build::Fast) => time_epochs(
-            dev.build_module::<FastSimple, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
-        (Model::Deep, Build::Plain) => time_epochs(
-            dev.build_module::<PlainDeep, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
-        (Model::Deep, Build::Fast) => time_epochs(
-            dev.build_module::<FastDeep, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
-        (Model::Sparse, Build::Plain) => time_epochs(
-            dev.build_module::<PlainSparse, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
-        (Model::Sparse, Build::Fast) => time_epochs(
-            dev.build_module::<FastSparse, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
-        (Model::Linear, Build::Plain) => time_epochs(
-            dev.build_module::<PlainLinear, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
-        (Model::Linear, Build::Fast) => time_epochs(
-            dev.build_module::<FastLinear, f32>(),
-            loss,
-            rows,
-            batch,
-            epochs,
-            seed,
-        ),
+/// Times whole epochs of whichever model it is given.
+struct TimeEpochs<'a> {
+    rows: &'a [f32],
+    args: &'a EpochArgs,
+}
+
+impl WithModel for TimeEpochs<'_> {
+    type Output = Timing;
+    fn run<M>(self, model: M, loss: LossFn) -> Timing
+    where
+        M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+    {
+        let a = self.args;
+        time_epochs(model, loss, self.rows, a.batch_size, a.epochs, a.seed)
     }
+}
+
+fn run(model: Model, build: Build, rows: &[f32], args: &EpochArgs) -> Timing {
+    build_and(model, build, args.seed, TimeEpochs { rows, args })
 }
 
 fn print_row(model: Model, build: Build, timing: &Timing, args: &EpochArgs, peak_gflops: f64) {
@@ -171,11 +111,7 @@ fn print_row(model: Model, build: Build, timing: &Timing, args: &EpochArgs, peak
     println!(
         "| {} | {} | {seconds:.3} | {samples_per_second:.0} | {gflops:.1} | {:.1} | {rss} | {:.4} |",
         model.layout(),
-        if build == Build::Fast {
-            "fast"
-        } else {
-            "plain dfdx"
-        },
+        build.name(),
         seconds / limit,
         timing.losses.last().copied().unwrap_or(f32::NAN),
     );

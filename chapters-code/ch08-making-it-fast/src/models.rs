@@ -1,6 +1,8 @@
 //! Every model the book trains, in its plain-dfdx build and its fast build.
 
+use crate::timing::{LossFn, loss_fn};
 use ch03_simple_autoencoder::model as ch03;
+use ch03_simple_autoencoder::training::TracedBatch;
 use ch06_sparse::models as ch06;
 use ch07_linear_pca::model as ch07;
 use dfdx::prelude::*;
@@ -85,6 +87,51 @@ impl Model {
             Model::Simple | Model::Deep => Loss::BinaryCrossEntropy,
             Model::Sparse | Model::Linear => Loss::MeanSquaredError,
         }
+    }
+}
+
+/// Which build of a model: dfdx's stock layers and losses, or the fused ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Build {
+    /// dfdx's `Linear`, activation modules and losses.
+    Plain,
+    /// `ae_support::fast::Dense` and the fused losses.
+    Fast,
+}
+
+impl Build {
+    pub fn name(self) -> &'static str {
+        match self {
+            Build::Plain => "plain dfdx",
+            Build::Fast => "fast",
+        }
+    }
+}
+
+/// Something to do with a freshly built model and the loss it trains with
+/// (time it, benchmark it): the model's type differs for every pair of
+/// [`Model`] and [`Build`], so it is a trait with a generic method.
+pub trait WithModel {
+    type Output;
+    fn run<M>(self, model: M, loss: LossFn) -> Self::Output
+    where
+        M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>;
+}
+
+/// Builds `model` in `build` from `seed` and hands it to `job`. Both builds
+/// of a model start from the same weights.
+pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) -> W::Output {
+    let dev = Cpu::seed_from_u64(seed);
+    let loss = loss_fn(model.loss(), build == Build::Fast);
+    match (model, build) {
+        (Model::Simple, Build::Plain) => job.run(dev.build_module::<PlainSimple, f32>(), loss),
+        (Model::Simple, Build::Fast) => job.run(dev.build_module::<FastSimple, f32>(), loss),
+        (Model::Deep, Build::Plain) => job.run(dev.build_module::<PlainDeep, f32>(), loss),
+        (Model::Deep, Build::Fast) => job.run(dev.build_module::<FastDeep, f32>(), loss),
+        (Model::Sparse, Build::Plain) => job.run(dev.build_module::<PlainSparse, f32>(), loss),
+        (Model::Sparse, Build::Fast) => job.run(dev.build_module::<FastSparse, f32>(), loss),
+        (Model::Linear, Build::Plain) => job.run(dev.build_module::<PlainLinear, f32>(), loss),
+        (Model::Linear, Build::Fast) => job.run(dev.build_module::<FastLinear, f32>(), loss),
     }
 }
 
