@@ -3,6 +3,7 @@
 
 use crate::data::{self, DataError, Dataset, Images};
 use crate::split::{Part, Split};
+use crate::training::FitConfig;
 use clap::Parser;
 use std::error::Error;
 use std::path::PathBuf;
@@ -47,6 +48,26 @@ impl CommonArgs {
         self.figures_dir
             .clone()
             .unwrap_or_else(|| book_figures_dir(chapter))
+    }
+
+    /// The training loop's settings these flags give.
+    pub fn fit_config(&self) -> FitConfig {
+        FitConfig {
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            seed: self.seed,
+            quiet: self.quiet,
+        }
+    }
+}
+
+/// A `value_parser` for flags that take a finite number above zero (learning
+/// rates, step sizes).
+pub fn positive_f64(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        Ok(_) => Err("must be a positive number".into()),
+        Err(_) => Err(format!("`{text}` is not a number")),
     }
 }
 
@@ -107,7 +128,17 @@ pub fn provenance(package: &str, train: &Images, eval: &Images) -> String {
         format!("cargo run -p {package} -- {}", args.join(" "))
     };
     format!(
-        "command:  {command}\ndata:     trained on {} ({} images), evaluated on {} ({} images)\n",
+        "command:  {command}\ndata:     {}\n",
+        trained_and_evaluated_on(train, eval)
+    )
+}
+
+/// "trained on <train> (<n> images), evaluated on <eval> (<m> images)": where
+/// a run's numbers come from, as the runs print it and their results files
+/// record it.
+pub fn trained_and_evaluated_on(train: &Images, eval: &Images) -> String {
+    format!(
+        "trained on {} ({} images), evaluated on {} ({} images)",
         train.description,
         train.len(),
         eval.description,

@@ -24,16 +24,8 @@ struct Cli {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Learning rate of the optimiser step.
-    #[arg(long, default_value_t = 0.1, value_parser = positive)]
+    #[arg(long, default_value_t = 0.1, value_parser = ae_support::cli::positive_f64)]
     lr: f64,
-}
-
-fn positive(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
-        Ok(_) => Err("must be a positive number".into()),
-        Err(_) => Err(format!("`{text}` is not a number")),
-    }
 }
 
 fn main() -> ExitCode {

@@ -25,7 +25,7 @@ struct Cli {
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
     batch_size: u16,
     /// Adam's learning rate.
-    #[arg(long, default_value_t = 0.01, value_parser = positive)]
+    #[arg(long, default_value_t = 0.01, value_parser = ae_support::cli::positive_f64)]
     lr: f64,
     /// Epochs at which to draw the hidden layer, e.g. `0,1,5,20` (0: before
     /// training) [default: 0, 1, 5 and 20 where they are within --epochs, and
@@ -48,14 +48,6 @@ const FRESH_NOTES: usize = 100_000;
 
 /// The epochs of the chapter's figure.
 const DEFAULT_WATCH: [usize; 4] = [0, 1, 5, 20];
-
-fn positive(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
-        Ok(_) => Err("must be a positive number".into()),
-        Err(_) => Err(format!("`{text}` is not a number")),
-    }
-}
 
 fn main() -> ExitCode {
     ae_support::cli::exit_code(run(Cli::parse()))

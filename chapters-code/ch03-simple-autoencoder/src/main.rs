@@ -6,7 +6,7 @@ use ae_support::checkpoint;
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::Images;
 use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, loss_curves};
-use ae_support::training::{FitConfig, History};
+use ae_support::training::History;
 use ch03_simple_autoencoder::checkpoints::default_checkpoint;
 use ch03_simple_autoencoder::toy::toy_experiment;
 use ch03_simple_autoencoder::{
@@ -72,12 +72,7 @@ fn run(cli: Cli) -> RunResult {
     let shown = one_of_each_digit(&eval);
     let shown_pixels: Vec<f32> = shown.iter().flat_map(|&i| eval.image(i).to_vec()).collect();
 
-    let config = FitConfig {
-        epochs: common.epochs,
-        batch_size: common.batch_size,
-        seed: common.seed,
-        quiet: common.quiet,
-    };
+    let config = common.fit_config();
     let architectures = match cli.model {
         Some(one) => vec![one],
         None => Architecture::ALL.to_vec(),

@@ -4,7 +4,6 @@
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, Images};
 use ae_support::figures::{DigitRow, ImageShape, digit_grid, grid_caption, scatter_by_label};
-use ae_support::training::FitConfig;
 use ch03_simple_autoencoder::checkpoints::default_checkpoint;
 use ch03_simple_autoencoder::{Architecture, CODE_SIZE, evaluate, reconstruct};
 use ch04_encoder_split::code_images::code_image;
@@ -49,12 +48,7 @@ fn run(cli: Cli) -> RunResult {
             common.epochs
         );
     }
-    let config = FitConfig {
-        epochs: common.epochs,
-        batch_size: common.batch_size,
-        seed: common.seed,
-        quiet: common.quiet,
-    };
+    let config = common.fit_config();
     let (model, provenance) = load_or_train(&path, &train.pixels, &eval.pixels, &config)?;
     match provenance {
         Provenance::Loaded => println!("loaded the trained autoencoder from {}", path.display()),

@@ -83,18 +83,10 @@ fn run(cli: Cli) -> RunResult {
         cli.noise_factor,
     );
     println!(
-        "trained on {} ({} images), evaluated on {} ({} images)",
-        train.description,
-        train.len(),
-        eval.description,
-        eval.len()
+        "{}",
+        ae_support::cli::trained_and_evaluated_on(&train, &eval)
     );
-    let config = FitConfig {
-        epochs: common.epochs,
-        batch_size: common.batch_size,
-        seed: common.seed,
-        quiet: common.quiet,
-    };
+    let config = common.fit_config();
     // The evaluation noise has its own seed, so the scores of two runs that
     // train differently are measured on exactly the same noisy images.
     let eval_seed = common.seed.wrapping_add(2);

@@ -153,18 +153,10 @@ fn run(cli: Cli) -> RunResult {
         experiment.layout
     );
     println!(
-        "trained on {} ({} images), evaluated on {} ({} images)",
-        train.description,
-        train.len(),
-        eval.description,
-        eval.len()
+        "{}",
+        ae_support::cli::trained_and_evaluated_on(&train, &eval)
     );
-    let config = FitConfig {
-        epochs: cli.common.epochs,
-        batch_size: cli.common.batch_size,
-        seed: cli.common.seed,
-        quiet: cli.common.quiet,
-    };
+    let config = cli.common.fit_config();
     let picks = one_per_class(&eval.labels);
     let mut runs = vec![("standard".to_string(), Sparsity::None)];
     runs.extend(experiment.sparse.iter().cloned());

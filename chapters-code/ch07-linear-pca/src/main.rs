@@ -5,7 +5,6 @@
 
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::figures::{DigitRow, ImageShape, digit_grid};
-use ae_support::training::FitConfig;
 use ch07_linear_pca::cloud::CloudShape;
 use ch07_linear_pca::figures::{cloud_and_plane, codings_and_components};
 use ch07_linear_pca::mnist::{MnistComparison, MnistConfig, compare, one_of_each_digit};
@@ -150,12 +149,7 @@ fn run_mnist(common: &CommonArgs, pca_iterations: usize) -> RunResult {
     );
     let config = MnistConfig {
         pca_iterations,
-        ..MnistConfig::new(FitConfig {
-            epochs: common.epochs,
-            batch_size: common.batch_size,
-            seed: common.seed,
-            quiet: common.quiet,
-        })
+        ..MnistConfig::new(common.fit_config())
     };
     let shown = one_of_each_digit(&eval);
     let started = std::time::Instant::now();
