@@ -18,7 +18,7 @@ mod loss;
 pub mod math;
 pub mod matmul;
 
-pub use dense::{Dense, DenseLayer};
+pub use dense::{Dense, DenseLayer, Input};
 pub use kernels::{Activation, Identity};
 pub use loss::{bce_with_logits_loss, mse_loss};
 

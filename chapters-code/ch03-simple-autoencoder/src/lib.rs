@@ -18,5 +18,6 @@ pub use model::{
     IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder, SimpleModel,
 };
 pub use training::{
-    TracedBatch, Trainer, evaluate, fit_autoencoder, keras_adam, reconstruct, train_step,
+    TracedBatch, TracedInput, Trainer, evaluate, fit_autoencoder, keras_adam, reconstruct,
+    train_step,
 };

@@ -5,7 +5,7 @@
 //! chapter, and the models of the chapters that follow.
 
 use ae_support::batching::{Batch, gather, slice};
-use ae_support::fast::bce_with_logits_loss;
+use ae_support::fast::{Input, bce_with_logits_loss};
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use dfdx::optim::{Adam, Optimizer};
 use dfdx::prelude::*;
@@ -13,6 +13,10 @@ use dfdx::prelude::*;
 /// A batch that records the operations applied to it, so that gradients can
 /// flow back through them.
 pub type TracedBatch<const N: usize> = Tensor<(usize, Const<N>), f32, Cpu, OwnedTape<f32, Cpu>>;
+
+/// A traced batch marked as the model's input: nothing reads the gradient
+/// with respect to the images, and [`Input`] lets the first layer skip it.
+pub type TracedInput<const N: usize> = Input<TracedBatch<N>>;
 
 /// Adam with the Keras defaults (learning rate 0.001, betas 0.9 and 0.999).
 pub fn keras_adam<M>(model: &M) -> Adam<M, f32, Cpu> {
@@ -42,12 +46,12 @@ pub fn train_step<M, O, const N: usize>(
     target: Batch<N>,
 ) -> f32
 where
-    M: ModuleMut<TracedBatch<N>, Output = TracedBatch<N>> + ZeroGrads<f32, Cpu>,
+    M: ModuleMut<TracedInput<N>, Output = TracedBatch<N>> + ZeroGrads<f32, Cpu>,
     O: Optimizer<M, Cpu, f32>,
 {
     // Lend the gradient buffers to the tape for the forward pass ...
     let tape = std::mem::replace(grads, Gradients::leaky());
-    let logits = model.forward_mut(input.traced(tape));
+    let logits = model.forward_mut(Input(input.traced(tape)));
     // dfdx's `binary_cross_entropy_with_logits_loss`, computed in one pass.
     let loss = bce_with_logits_loss(logits, target);
     let loss_value = loss.array();
@@ -138,7 +142,7 @@ impl<M: ZeroGrads<f32, Cpu>> Trainer<M> {
     /// [`train_step`] on this trainer's model.
     pub fn step<const N: usize>(&mut self, input: Batch<N>, target: Batch<N>) -> f32
     where
-        M: ModuleMut<TracedBatch<N>, Output = TracedBatch<N>>,
+        M: ModuleMut<TracedInput<N>, Output = TracedBatch<N>>,
     {
         train_step(
             &mut self.model,
@@ -162,7 +166,7 @@ pub fn fit_autoencoder<M, const N: usize>(
     config: &FitConfig,
 ) -> Result<(M, History), TrainError>
 where
-    M: ModuleMut<TracedBatch<N>, Output = TracedBatch<N>>
+    M: ModuleMut<TracedInput<N>, Output = TracedBatch<N>>
         + Module<Batch<N>, Output = Batch<N>>
         + ZeroGrads<f32, Cpu>,
 {

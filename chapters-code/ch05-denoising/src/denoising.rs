@@ -11,7 +11,7 @@ use ae_support::batching::{Batch, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
 use ae_support::fast::bce_with_logits_loss;
 use ae_support::training::{FitConfig, History, TrainError, fit};
-use ch03_simple_autoencoder::{TracedBatch, Trainer, reconstruct};
+use ch03_simple_autoencoder::{TracedBatch, TracedInput, Trainer, reconstruct};
 use dfdx::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -20,14 +20,14 @@ use rand::rngs::StdRng;
 /// 784-pixel images that outputs logits, like both models of chapter 3.
 pub trait Denoiser:
     ZeroGrads<f32, Cpu>
-    + ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<IMAGE_PIXELS>>
+    + ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<IMAGE_PIXELS>>
     + Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>
 {
 }
 
 impl<M> Denoiser for M where
     M: ZeroGrads<f32, Cpu>
-        + ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<IMAGE_PIXELS>>
+        + ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<IMAGE_PIXELS>>
         + Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>
 {
 }

@@ -14,7 +14,7 @@ use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, IMAGE_PIXELS, Images};
 use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, histograms, loss_curves};
 use ae_support::training::{FitConfig, History};
-use ch03_simple_autoencoder::TracedBatch;
+use ch03_simple_autoencoder::{TracedBatch, TracedInput};
 use ch06_sparse::{
     CodeStats, KL_CODE_SIZE, KlAutoencoder, Losses, Reconstruction, SimpleAutoencoder, Sparsity,
     TargetActivation, Weight, encode_all, evaluate, fit_sparse, outputs,
@@ -203,7 +203,7 @@ fn train_side<E, D, const C: usize>(
     sparsity: Sparsity,
 ) -> Result<Side, Box<dyn Error>>
 where
-    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>
+    E: ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<C>>
         + Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
     D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>
         + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,

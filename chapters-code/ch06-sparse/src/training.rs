@@ -10,9 +10,9 @@
 use crate::penalty::{Codes, kl_sparsity, kl_sparsity_of, l1_activity, l1_activity_of};
 use ae_support::batching::{Batch, gather, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
-use ae_support::fast::{bce_with_logits_loss, mse_loss};
+use ae_support::fast::{Input, bce_with_logits_loss, mse_loss};
 use ae_support::training::{FitConfig, History, TrainError, fit};
-use ch03_simple_autoencoder::{TracedBatch, keras_adam};
+use ch03_simple_autoencoder::{TracedBatch, TracedInput, keras_adam};
 use dfdx::optim::Optimizer;
 use dfdx::prelude::*;
 
@@ -65,13 +65,13 @@ pub fn sparse_step<E, D, O, const C: usize>(
     sparsity: Sparsity,
 ) -> Losses
 where
-    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>,
+    E: ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<C>>,
     D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>,
     (E, D): ZeroGrads<f32, Cpu>,
     O: Optimizer<(E, D), Cpu, f32>,
 {
     let tape = std::mem::replace(grads, Gradients::leaky());
-    let code = model.0.forward_mut(batch.clone().traced(tape));
+    let code = model.0.forward_mut(Input(batch.clone().traced(tape)));
     // A second handle on the code, with a tape of its own for the penalty.
     let code_for_penalty: Codes<C, OwnedTape<f32, Cpu>> = code.retaped();
     let output = model.1.forward_mut(code);
@@ -197,7 +197,7 @@ pub fn fit_sparse<E, D, const C: usize>(
     sparsity: Sparsity,
 ) -> Result<Trained<(E, D)>, TrainError>
 where
-    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>
+    E: ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<C>>
         + Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
     D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>
         + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,

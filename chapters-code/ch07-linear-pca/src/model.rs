@@ -3,7 +3,7 @@
 
 use crate::linalg::Matrix;
 use ae_support::batching::Batch;
-use ae_support::fast::{Dense, DenseLayer, Identity, mse_loss};
+use ae_support::fast::{Dense, DenseLayer, Identity, Input, mse_loss};
 use dfdx::optim::Adam;
 use dfdx::prelude::*;
 
@@ -50,7 +50,7 @@ impl<const D: usize, const K: usize> Trainer<D, K> {
     /// the batch itself, back-propagate, update. Returns the batch's loss.
     pub fn step(&mut self, batch: Batch<D>) -> f32 {
         let grads = std::mem::replace(&mut self.grads, Gradients::leaky());
-        let reconstruction = self.model.forward_mut(batch.clone().traced(grads));
+        let reconstruction = self.model.forward_mut(Input(batch.clone().traced(grads)));
         let loss = mse_loss(reconstruction, batch);
         let loss_value = loss.array();
         self.grads = loss.backward();

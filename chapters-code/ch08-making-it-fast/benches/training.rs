@@ -4,7 +4,7 @@
 
 use ae_support::batching::{Batch, slice};
 use ae_support::idx;
-use ch03_simple_autoencoder::training::TracedBatch;
+use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
 use ch08_making_it_fast::models::*;
 use ch08_making_it_fast::timing::{LossFn, Training, synthetic_images};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -23,7 +23,7 @@ impl WithModel for TrainStep<'_> {
     type Output = ();
     fn run<M>(self, model: M, loss: LossFn)
     where
-        M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
     {
         let mut group = self
             .criterion

@@ -2,7 +2,7 @@
 //! 60,000-sample epoch for every model of the book, in its plain-dfdx build
 //! and its fast build, against this machine's measured matrix-multiply peak.
 
-use ch03_simple_autoencoder::training::TracedBatch;
+use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
 use ch08_making_it_fast::machine;
 use ch08_making_it_fast::models::*;
 use ch08_making_it_fast::timing::{LossFn, Timing, synthetic_images, time_epochs};
@@ -88,7 +88,7 @@ impl WithModel for TimeEpochs<'_> {
     type Output = Timing;
     fn run<M>(self, model: M, loss: LossFn) -> Timing
     where
-        M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
     {
         let a = self.args;
         time_epochs(model, loss, self.rows, a.batch_size, a.epochs, a.seed)

@@ -2,7 +2,7 @@
 
 use crate::timing::{LossFn, loss_fn};
 use ch03_simple_autoencoder::model as ch03;
-use ch03_simple_autoencoder::training::TracedBatch;
+use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
 use ch06_sparse::models as ch06;
 use ch07_linear_pca::model as ch07;
 use dfdx::prelude::*;
@@ -115,7 +115,7 @@ pub trait WithModel {
     type Output;
     fn run<M>(self, model: M, loss: LossFn) -> Self::Output
     where
-        M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>;
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>;
 }
 
 /// Builds `model` in `build` from `seed` and hands it to `job`. Both builds

@@ -4,7 +4,7 @@
 use crate::models::Loss;
 use ae_support::batching::{Batch, gather, shuffled_batches};
 use ae_support::fast;
-use ch03_simple_autoencoder::training::{TracedBatch, keras_adam};
+use ch03_simple_autoencoder::training::{TracedBatch, TracedInput, keras_adam};
 use dfdx::optim::{Adam, Optimizer};
 use dfdx::prelude::*;
 use rand::SeedableRng;
@@ -36,7 +36,7 @@ pub struct Training<M> {
 
 impl<M> Training<M>
 where
-    M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
 {
     /// Adam with Keras' defaults, as in every chapter.
     pub fn new(model: M, loss: LossFn) -> Self {
@@ -52,7 +52,9 @@ where
     /// returns the batch's loss.
     pub fn step(&mut self, batch: Batch<784>) -> f32 {
         let tape = std::mem::replace(&mut self.grads, Gradients::leaky());
-        let output = self.model.forward_mut(batch.clone().traced(tape));
+        let output = self
+            .model
+            .forward_mut(fast::Input(batch.clone().traced(tape)));
         let loss = (self.loss)(output, batch);
         let value = loss.array();
         self.grads = loss.backward();
@@ -116,7 +118,7 @@ pub fn time_epochs<M>(
     seed: u64,
 ) -> Timing
 where
-    M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
 {
     let mut training = Training::new(model, loss);
     let mut rng = StdRng::seed_from_u64(seed);

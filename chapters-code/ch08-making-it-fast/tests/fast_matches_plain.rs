@@ -2,7 +2,7 @@
 //! seed, same initial weights, same batches, and losses that agree epoch by
 //! epoch to within float rounding.
 
-use ch03_simple_autoencoder::training::TracedBatch;
+use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
 use ch08_making_it_fast::models::*;
 use ch08_making_it_fast::timing::{LossFn, Timing, synthetic_images, time_epochs};
 use dfdx::prelude::*;
@@ -17,7 +17,7 @@ impl WithModel for Train<'_> {
     type Output = Timing;
     fn run<M>(self, model: M, loss: LossFn) -> Timing
     where
-        M: ModuleMut<TracedBatch<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
     {
         time_epochs(model, loss, self.0, 64, EPOCHS, 11)
     }

@@ -320,24 +320,47 @@ fn activation_backward_rows<A: Activation>(
 }
 
 // ANCHOR: dense_backward
-/// The second half: `grad_weight += deltaᵀ·x` and `grad_x += delta·W`, two
-/// independent products that run side by side on two threads.
+/// The second half: `grad_weight += deltaᵀ·x` and, unless the input is the
+/// model's data (`grad_x` is `None`), `grad_x += delta·W`. The two products
+/// are independent and run side by side on two threads; alone, the weight's
+/// gradient is split between the threads by rows.
 pub fn dense_backward(
     delta: &[f32],
     x: &[f32],
     weight: &[f32],
     grad_weight: &mut [f32],
-    grad_x: &mut [f32],
+    grad_x: Option<&mut [f32]>,
     inputs: usize,
 ) {
     let outputs = weight.len() / inputs;
     let rows = x.len() / inputs;
+    let x = MatRef::row_major(x, rows, inputs);
+    let Some(grad_x) = grad_x else {
+        let per_task = rows_per_task(grad_weight.len(), inputs);
+        grad_weight
+            .par_chunks_mut(per_task * inputs)
+            .enumerate()
+            .for_each(|(task, grad_weight)| {
+                // Rows `first..` of `grad_weight` need columns `first..` of
+                // `delta`, which `deltaᵀ` reads as rows.
+                let first = task * per_task;
+                let delta_t = MatRef {
+                    data: &delta[first..],
+                    rows: grad_weight.len() / inputs,
+                    cols: rows,
+                    row_stride: 1,
+                    column_stride: outputs,
+                };
+                matmul(grad_weight, delta_t, x, true)
+            });
+        return;
+    };
     rayon::join(
         || {
             matmul(
                 grad_weight,
                 MatRef::transposed(delta, outputs, rows),
-                MatRef::row_major(x, rows, inputs),
+                x,
                 true,
             )
         },

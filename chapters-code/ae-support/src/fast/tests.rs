@@ -1,7 +1,7 @@
 //! The fused operations against the plain dfdx ones they replace: same
 //! values, same gradients.
 
-use super::{Activation, Dense, Identity};
+use super::{Activation, Dense, Identity, Input};
 use super::{bce_with_logits_loss as fused_bce, mse_loss as fused_mse};
 use dfdx::prelude::*;
 
@@ -86,6 +86,27 @@ where
         &plain_grads.get(&x).as_vec(),
         tol,
     );
+
+    // Marked as the model's input, the layer gives the same parameter
+    // gradients and leaves the input's gradient alone.
+    let y_input = fused.forward(Input(x.clone().traced(Gradients::leaky())));
+    assert_close("output", &y_input.as_vec(), &no_tape, 0.0);
+    let mut input_grads = (y_input * mix::<O>(&dev, rows)).sum().backward();
+    assert_eq!(
+        input_grads.get(&fused.weight).as_vec(),
+        fused_grads.get(&fused.weight).as_vec(),
+        "weight grad with Input"
+    );
+    assert_eq!(
+        input_grads.get(&fused.bias).as_vec(),
+        fused_grads.get(&fused.bias).as_vec(),
+        "bias grad with Input"
+    );
+    let untouched = input_grads.get_or_alloc_mut(&x).unwrap();
+    assert!(
+        untouched.iter().all(|&g| g == 0.0),
+        "no input grad with Input"
+    );
 }
 
 #[test]
@@ -93,6 +114,8 @@ fn dense_relu_matches_linear_then_relu() {
     dense_matches_linear::<ReLU, 50, 20>();
     // Wide enough to take the multi-threaded path.
     dense_matches_linear::<ReLU, 30, 2000>();
+    // A weight large enough that, alone, its gradient is split by rows.
+    dense_matches_linear::<ReLU, 300, 300>();
 }
 
 #[test]
