@@ -9,7 +9,8 @@
 //! then bias and activation while the rows are still in cache; backward, one
 //! pass for the activation's derivative and the bias gradient, then the two
 //! products for the weight's and the input's gradients, side by side on two
-//! threads.
+//! threads. Given an [`Input`], the model's data, it skips the input's
+//! gradient and splits the weight's between the threads instead.
 //!
 //! The parameters are named and initialised exactly like `Linear`'s, so a
 //! model built from the same seed starts from the same weights.
@@ -20,14 +21,32 @@ use dfdx::prelude::*;
 use rand_distr::Uniform;
 use std::marker::PhantomData;
 
-// ANCHOR: types
+// ANCHOR: input
 /// A batch of data going into a model: `model.forward_mut(Input(x))` tells
 /// the first [`Dense`] layer that nothing will read the gradient with
-/// respect to `x`, so it skips that product (a third of the layer's
-/// backward work). Every other layer sees plain tensors.
+/// respect to `x`, so it skips that product, a third of the layer's
+/// backward work. Every other layer sees plain tensors.
 #[derive(Clone, Debug)]
 pub struct Input<T>(pub T);
 
+/// dfdx's own `Linear` takes an [`Input`] too, and unwraps it: it computes
+/// every gradient anyway. Plain and fused models can then be trained by the
+/// same loop.
+impl<T, const I: usize, const O: usize> Module<Input<T>>
+    for dfdx::nn::modules::Linear<I, O, f32, Cpu>
+where
+    Self: Module<T>,
+{
+    type Output = <Self as Module<T>>::Output;
+    type Error = <Self as Module<T>>::Error;
+
+    fn try_forward(&self, x: Input<T>) -> Result<Self::Output, Self::Error> {
+        self.try_forward(x.0)
+    }
+}
+// ANCHOR_END: input
+
+// ANCHOR: types
 /// The description of a fused layer: `Dense<784, 32, ReLU>` is a drop-in for
 /// `(Linear<784, 32>, ReLU)`. `A` defaults to [`Identity`] (a plain `Linear`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -184,20 +203,4 @@ where
         let bound = E::one() / E::from(FAN_IN).unwrap().sqrt();
         t.try_fill_with_distr(Uniform::new(-bound, bound))
     })
-}
-
-/// dfdx's own `Linear` takes an [`Input`] too, and unwraps it: it computes
-/// every gradient anyway. Plain and fused models can then be trained by the
-/// same loop.
-impl<T, const I: usize, const O: usize> Module<Input<T>>
-    for dfdx::nn::modules::Linear<I, O, f32, Cpu>
-where
-    Self: Module<T>,
-{
-    type Output = <Self as Module<T>>::Output;
-    type Error = <Self as Module<T>>::Error;
-
-    fn try_forward(&self, x: Input<T>) -> Result<Self::Output, Self::Error> {
-        self.try_forward(x.0)
-    }
 }

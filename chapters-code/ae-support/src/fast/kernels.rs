@@ -55,7 +55,7 @@ macro_rules! simd_dispatch {
 
 /// How many rows of `width` values each parallel task takes: whole rows, at
 /// least [`PARALLEL_MIN`] values, and about one task per thread.
-fn rows_per_task(len: usize, width: usize) -> usize {
+pub fn rows_per_task(len: usize, width: usize) -> usize {
     let rows = len / width.max(1);
     if len < 2 * PARALLEL_MIN {
         return rows.max(1);
