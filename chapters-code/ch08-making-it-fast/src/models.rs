@@ -77,7 +77,9 @@ impl Model {
 
     /// Floating-point operations of one training step, per sample: the
     /// forward products (2 per weight) and the two backward products, for
-    /// the weights' and the inputs' gradients (4 per weight).
+    /// the weights' and the inputs' gradients (4 per weight). This is the
+    /// standard step's work, the yardstick for both builds, although the
+    /// fast build skips the first layer's input gradient.
     pub fn training_flops_per_sample(self) -> f64 {
         6.0 * self.weights() as f64
     }
