@@ -12,6 +12,7 @@
 //! Each is checked against the plain dfdx operations it replaces, for values
 //! and gradients, in this module's tests.
 
+pub mod buffers;
 mod dense;
 pub mod kernels;
 mod loss;

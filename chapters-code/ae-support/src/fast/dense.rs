@@ -15,6 +15,7 @@
 //! The parameters are named and initialised exactly like `Linear`'s, so a
 //! model built from the same seed starts from the same weights.
 
+use super::buffers::Buffer;
 use super::kernels::{self, Activation, Identity};
 use dfdx::nn::modules::{ModuleVisitor, TensorCollection, TensorOptions};
 use dfdx::prelude::*;
@@ -143,21 +144,21 @@ impl<const I: usize, const O: usize, A: Activation> DenseLayer<I, O, A> {
     ) -> Result<Tensor<(B, Const<O>), f32, Cpu, T>, CpuError> {
         let (x, mut tape) = x.split_tape();
         let (batch, _) = *x.shape();
-        let mut x_values = vec![0.0; x.shape().num_elements()];
-        x.copy_into(&mut x_values);
-        let mut weight = vec![0.0; O * I];
-        self.weight.copy_into(&mut weight);
+        let (mut x_values, mut weight) =
+            (Buffer::new(x.shape().num_elements()), Buffer::new(O * I));
+        rayon::join(
+            || x.copy_into(&mut x_values),
+            || self.weight.copy_into(&mut weight),
+        );
         let mut bias = vec![0.0; O];
         self.bias.copy_into(&mut bias);
-        let mut y = vec![0.0; batch.size() * O];
+        let mut y = Buffer::new(batch.size() * O);
         kernels::dense_forward(A::KIND, &x_values, &weight, &bias, &mut y, I);
         // The backward pass of ReLU and sigmoid needs the output.
-        let saved_y = if T::OWNS_TAPE && A::NEEDS_OUTPUT {
-            y.clone()
-        } else {
-            Vec::new()
-        };
-        let output = x.device().tensor_from_vec(y, (batch, Const::<O>));
+        let saved_y = (T::OWNS_TAPE && A::NEEDS_OUTPUT).then(|| Buffer::copy_of(&y));
+        let output = x
+            .device()
+            .tensor_from_vec(y.into_vec(), (batch, Const::<O>));
         if T::OWNS_TAPE {
             let (x_id, weight_id, bias_id, output_id) = (
                 x.ghost(),
@@ -170,8 +171,11 @@ impl<const I: usize, const O: usize, A: Activation> DenseLayer<I, O, A> {
                 // on, so that two can be borrowed at once, and put back.
                 let grad_output = std::mem::take(&mut **grads.get_or_alloc_mut(&output_id)?);
                 let grad_bias = grads.get_or_alloc_mut(&bias_id)?;
-                let delta =
-                    kernels::activation_backward(A::KIND, &saved_y, &grad_output, grad_bias);
+                let saved_y = saved_y.as_deref().unwrap_or_default();
+                let scaled =
+                    kernels::activation_backward(A::KIND, saved_y, &grad_output, grad_bias);
+                // No activation: the delta is the output's gradient itself.
+                let delta = scaled.as_deref().unwrap_or(&grad_output);
                 let mut grad_x = if input_gradient {
                     std::mem::take(&mut **grads.get_or_alloc_mut(&x_id)?)
                 } else {
@@ -179,11 +183,10 @@ impl<const I: usize, const O: usize, A: Activation> DenseLayer<I, O, A> {
                 };
                 let grad_weight = grads.get_or_alloc_mut(&weight_id)?;
                 let wanted_x = input_gradient.then_some(grad_x.as_mut_slice());
-                kernels::dense_backward(&delta, &x_values, &weight, grad_weight, wanted_x, I);
+                kernels::dense_backward(delta, &x_values, &weight, grad_weight, wanted_x, I);
                 if input_gradient {
                     **grads.get_or_alloc_mut(&x_id)? = grad_x;
                 }
-                drop(delta); // it may borrow `grad_output`
                 **grads.get_or_alloc_mut(&output_id)? = grad_output;
                 Ok(())
             });

@@ -6,10 +6,10 @@
 //! into row blocks that run on rayon's threads, the pool dfdx's matrix
 //! multiplication already uses.
 
+use super::buffers::Buffer;
 use super::math::{exp_nonpositive, ln_1p_unit};
 use super::matmul::{MatRef, matmul};
 use rayon::prelude::*;
-use std::borrow::Cow;
 
 /// Below this many values a tensor is processed on one thread: handing work
 /// to another thread costs a few microseconds.
@@ -223,25 +223,25 @@ fn bias_activation_rows<A: Activation>(block: &mut [f32], bias: &[f32]) {
 /// The first half of a dense layer's backward pass: returns
 /// `delta = grad_output · A'` (the gradient at the pre-activation values)
 /// and adds its column sums to `grad_bias`. `output` is the forward pass's
-/// result; when `A' = 1` it is not read, and `grad_output` itself is
-/// returned, uncopied.
-pub fn activation_backward<'g>(
+/// result; when `A' = 1` it is not read, and `None` is returned: the delta is
+/// `grad_output` itself.
+pub fn activation_backward(
     activation: ActivationKind,
     output: &[f32],
-    grad_output: &'g [f32],
+    grad_output: &[f32],
     grad_bias: &mut [f32],
-) -> Cow<'g, [f32]> {
+) -> Option<Buffer> {
     with_activation!(
         activation,
         activation_backward_with(output, grad_output, grad_bias)
     )
 }
 
-fn activation_backward_with<'g, A: Activation>(
+fn activation_backward_with<A: Activation>(
     output: &[f32],
-    grad_output: &'g [f32],
+    grad_output: &[f32],
     grad_bias: &mut [f32],
-) -> Cow<'g, [f32]> {
+) -> Option<Buffer> {
     let width = grad_bias.len();
     let task = rows_per_task(grad_output.len(), width) * width;
     let add_sums = |grad_bias: &mut [f32], sums: Option<Vec<f32>>| {
@@ -259,9 +259,9 @@ fn activation_backward_with<'g, A: Activation>(
             })
             .reduce_with(add_vectors);
         add_sums(grad_bias, sums);
-        return Cow::Borrowed(grad_output);
+        return None;
     }
-    let mut delta = vec![0.0; grad_output.len()];
+    let mut delta = Buffer::new(grad_output.len());
     let sums = delta
         .par_chunks_mut(task)
         .zip(grad_output.par_chunks(task))
@@ -273,7 +273,7 @@ fn activation_backward_with<'g, A: Activation>(
         })
         .reduce_with(add_vectors);
     add_sums(grad_bias, sums);
-    Cow::Owned(delta)
+    Some(delta)
 }
 
 fn add_vectors(mut a: Vec<f32>, b: Vec<f32>) -> Vec<f32> {

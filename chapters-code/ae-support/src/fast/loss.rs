@@ -6,6 +6,7 @@
 //! to the logits into a buffer, and the backward step only scales that
 //! buffer by the incoming gradient (1 when the loss is the end of the graph).
 
+use super::buffers::Buffer;
 use super::kernels;
 use dfdx::prelude::*;
 
@@ -41,17 +42,18 @@ fn fused_mean_loss<S: Shape, T: Tape<f32, Cpu>>(
 ) -> Tensor<Rank0, f32, Cpu, T> {
     let (input, mut tape) = input.split_tape();
     let n = input.shape().num_elements();
-    let mut values = vec![0.0; n];
-    input.copy_into(&mut values);
-    let mut target_values = vec![0.0; n];
-    targets.copy_into(&mut target_values);
+    let (mut values, mut target_values) = (Buffer::new(n), Buffer::new(n));
+    rayon::join(
+        || input.copy_into(&mut values),
+        || targets.copy_into(&mut target_values),
+    );
     let scale = 1.0 / n as f32;
     let dev = input.device().clone();
     if !T::OWNS_TAPE {
         let sum = kernel(&values, &target_values, None, scale);
         return dev.tensor((sum / n as f64) as f32).put_tape(tape);
     }
-    let mut gradient = vec![0.0; n];
+    let mut gradient = Buffer::new(n);
     let sum = kernel(&values, &target_values, Some(&mut gradient), scale);
     let loss = dev.tensor((sum / n as f64) as f32);
     let input_ghost = input.ghost();

@@ -80,3 +80,31 @@ pub fn matmul(dst: &mut [f32], a: MatRef, b: MatRef, accumulate: bool) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fused layers write products into reused buffers that still hold
+    /// old values; without `accumulate`, those must not leak into the result.
+    #[test]
+    fn without_accumulate_the_destination_is_not_read() {
+        let a = [1.0, 2.0, 3.0, 4.0]; // 2 × 2
+        let b = [1.0, 0.0, 0.0, 1.0]; // identity
+        let mut dst = [f32::NAN; 4];
+        matmul(
+            &mut dst,
+            MatRef::row_major(&a, 2, 2),
+            MatRef::row_major(&b, 2, 2),
+            false,
+        );
+        assert_eq!(dst, a);
+        matmul(
+            &mut dst,
+            MatRef::row_major(&a, 2, 2),
+            MatRef::row_major(&b, 2, 2),
+            true,
+        );
+        assert_eq!(dst, [2.0, 4.0, 6.0, 8.0]);
+    }
+}
