@@ -17,4 +17,5 @@ pub mod idx;
 pub mod progress;
 pub mod split;
 pub mod summary;
+pub mod testing;
 pub mod training;

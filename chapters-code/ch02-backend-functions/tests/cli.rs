@@ -1,24 +1,15 @@
 //! The chapter 2 binary as a reader runs it: no data set, no network.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use ae_support::testing::{run, scratch_dir};
+use std::process::Output;
 
 fn ch02(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ch02-backend-functions"))
-        .args(args)
-        .output()
-        .expect("the chapter binary starts")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ch02-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    run(env!("CARGO_BIN_EXE_ch02-backend-functions"), args)
 }
 
 #[test]
 fn a_default_run_reports_accuracies_and_writes_the_figure() {
-    let dir = scratch("run");
+    let dir = scratch_dir("ch02-run");
     let out = ch02(&["--quiet", "--figures-dir", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -43,7 +34,7 @@ fn a_default_run_reports_accuracies_and_writes_the_figure() {
 
 #[test]
 fn watching_an_epoch_past_the_end_is_a_clear_error() {
-    let dir = scratch("late");
+    let dir = scratch_dir("ch02-late");
     let out = ch02(&[
         "--epochs",
         "3",
@@ -61,7 +52,7 @@ fn watching_an_epoch_past_the_end_is_a_clear_error() {
 
 #[test]
 fn a_short_run_draws_the_default_epochs_that_exist_and_the_last() {
-    let dir = scratch("short");
+    let dir = scratch_dir("ch02-short");
     let out = ch02(&[
         "--epochs",
         "3",

@@ -1,30 +1,17 @@
 //! The chapter 3 binary as a reader runs it: clear errors without data, and a
 //! short real run when MNIST is available (MNIST_DIR set).
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use ae_support::testing::{assert_error, run, scratch_dir};
+use std::process::Output;
 
 fn ch03(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ch03-simple-autoencoder"))
-        .args(args)
-        .output()
-        .expect("the chapter binary starts")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ch03-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    run(env!("CARGO_BIN_EXE_ch03-simple-autoencoder"), args)
 }
 
 #[test]
 fn a_missing_data_folder_is_a_clear_error() {
     let out = ch03(&["--data-dir", "/nonexistent", "--quiet"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.starts_with("error:"), "{stderr}");
-    assert!(stderr.contains("/nonexistent"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_error(&out, "/nonexistent");
 }
 
 #[test]
@@ -41,7 +28,7 @@ fn one_epoch_on_mnist_writes_weights_and_figures() {
         println!("skipped: MNIST_DIR is not set");
         return;
     }
-    let dir = scratch("run");
+    let dir = scratch_dir("ch03-run");
     let dir_arg = dir.to_str().unwrap();
     let out = ch03(&[
         "--epochs",

@@ -1,30 +1,17 @@
 //! The chapter 4 binary: a clear error without data, and, when MNIST is
 //! available (MNIST_DIR set), training the missing weights, then loading them.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use ae_support::testing::{assert_error, run, scratch_dir};
+use std::process::Output;
 
 fn ch04(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ch04-encoder-split"))
-        .args(args)
-        .output()
-        .expect("the chapter binary starts")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ch04-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    run(env!("CARGO_BIN_EXE_ch04-encoder-split"), args)
 }
 
 #[test]
 fn a_missing_data_folder_is_a_clear_error() {
     let out = ch04(&["--data-dir", "/nonexistent", "--quiet"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.starts_with("error:"), "{stderr}");
-    assert!(stderr.contains("/nonexistent"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_error(&out, "/nonexistent");
 }
 
 #[test]
@@ -33,7 +20,7 @@ fn missing_weights_are_trained_then_loaded() {
         println!("skipped: MNIST_DIR is not set");
         return;
     }
-    let dir = scratch("run");
+    let dir = scratch_dir("ch04-run");
     let weights = dir.join("simple.safetensors");
     let args = [
         "--epochs",

@@ -1,60 +1,46 @@
 //! The binary refuses bad flags with a message, and (given real data) runs end
 //! to end on a tiny slice.
 
+use ae_support::testing::{assert_usage_error, stderr};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ch05-denoising"))
-        .args(args)
-        // Never reach for the network from a test.
-        .env("MNIST_MIRROR", "")
-        .env("FASHION_MNIST_MIRROR", "")
-        .output()
-        .expect("the binary starts")
+    ae_support::testing::run(env!("CARGO_BIN_EXE_ch05-denoising"), args)
 }
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_usage_error(args: &[&str], expected: &str) {
-    let output = run(args);
-    let message = stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
-    assert!(
-        message.contains(expected),
-        "{args:?}: expected `{expected}` in:\n{message}"
-    );
+#[track_caller]
+fn refused(args: &[&str], expected: &str) {
+    assert_usage_error(&run(args), expected);
 }
 
 #[test]
 fn a_negative_noise_factor_is_refused() {
-    assert_usage_error(&["--noise-factor", "-0.5"], "cannot be negative");
-    assert_usage_error(&["--noise-factor=-0.5"], "cannot be negative");
+    refused(&["--noise-factor", "-0.5"], "cannot be negative");
+    refused(&["--noise-factor=-0.5"], "cannot be negative");
 }
 
 #[test]
 fn a_noise_factor_that_is_not_a_finite_number_is_refused() {
-    assert_usage_error(&["--noise-factor", "NaN"], "must be a finite number");
-    assert_usage_error(&["--noise-factor", "inf"], "must be a finite number");
-    assert_usage_error(&["--noise-factor", "lots"], "is not a number");
+    refused(&["--noise-factor", "NaN"], "must be a finite number");
+    refused(&["--noise-factor", "inf"], "must be a finite number");
+    refused(&["--noise-factor", "lots"], "is not a number");
 }
 
 #[test]
 fn zero_epochs_are_refused() {
-    assert_usage_error(&["--epochs", "0"], "must be at least 1");
+    refused(&["--epochs", "0"], "must be at least 1");
 }
 
 #[test]
 fn unknown_datasets_and_models_are_refused() {
-    assert_usage_error(&["--dataset", "cifar10"], "invalid value 'cifar10'");
-    assert_usage_error(&["--model", "huge"], "invalid value 'huge'");
+    refused(&["--dataset", "cifar10"], "invalid value 'cifar10'");
+    refused(&["--model", "huge"], "invalid value 'huge'");
 }
 
 #[test]
 fn comparing_schedules_and_choosing_one_contradict_each_other() {
-    assert_usage_error(
+    refused(
         &["--compare-schedules", "--noise", "fixed"],
         "cannot be used with",
     );

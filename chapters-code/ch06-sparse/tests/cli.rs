@@ -1,31 +1,22 @@
 //! Bad flags are refused with a message.
 
-use std::process::{Command, Output};
+use ae_support::testing::assert_usage_error;
+use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ch06-sparse"))
-        .args(args)
-        .env("MNIST_MIRROR", "")
-        .env("FASHION_MNIST_MIRROR", "")
-        .output()
-        .expect("the binary starts")
+    ae_support::testing::run(env!("CARGO_BIN_EXE_ch06-sparse"), args)
 }
 
-fn assert_usage_error(args: &[&str], expected: &str) {
-    let output = run(args);
-    let message = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
-    assert!(
-        message.contains(expected),
-        "{args:?}: expected `{expected}` in:\n{message}"
-    );
+#[track_caller]
+fn refused(args: &[&str], expected: &str) {
+    assert_usage_error(&run(args), expected);
 }
 
 #[test]
 fn negative_weights_are_refused() {
-    assert_usage_error(&["--lambda", "-1e-5"], "cannot be negative");
-    assert_usage_error(&["--lambda=-0.001"], "cannot be negative");
-    assert_usage_error(
+    refused(&["--lambda", "-1e-5"], "cannot be negative");
+    refused(&["--lambda=-0.001"], "cannot be negative");
+    refused(
         &["--penalty", "kl", "--beta", "-5e-3"],
         "cannot be negative",
     );
@@ -33,21 +24,21 @@ fn negative_weights_are_refused() {
 
 #[test]
 fn weights_must_be_finite_numbers() {
-    assert_usage_error(&["--lambda", "NaN"], "must be a finite number");
-    assert_usage_error(&["--beta", "inf"], "must be a finite number");
-    assert_usage_error(&["--lambda", "small"], "is not a number");
+    refused(&["--lambda", "NaN"], "must be a finite number");
+    refused(&["--beta", "inf"], "must be a finite number");
+    refused(&["--lambda", "small"], "is not a number");
 }
 
 #[test]
 fn the_target_activation_lies_inside_the_unit_interval() {
-    assert_usage_error(&["--target", "1.5"], "strictly between 0 and 1");
-    assert_usage_error(&["--target", "0"], "strictly between 0 and 1");
+    refused(&["--target", "1.5"], "strictly between 0 and 1");
+    refused(&["--target", "0"], "strictly between 0 and 1");
 }
 
 #[test]
 fn unknown_penalties_and_zero_epochs_are_refused() {
-    assert_usage_error(&["--penalty", "l2"], "invalid value 'l2'");
-    assert_usage_error(&["--epochs", "0"], "must be at least 1");
+    refused(&["--penalty", "l2"], "invalid value 'l2'");
+    refused(&["--epochs", "0"], "must be at least 1");
 }
 
 #[test]

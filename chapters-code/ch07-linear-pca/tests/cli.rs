@@ -1,24 +1,15 @@
 //! The binary as a reader runs it.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use ae_support::testing::{assert_error, scratch_dir};
+use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ch07-linear-pca"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ch07-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    ae_support::testing::run(env!("CARGO_BIN_EXE_ch07-linear-pca"), args)
 }
 
 #[test]
 fn the_default_run_prints_the_angles_and_both_errors_and_draws_the_figures() {
-    let dir = scratch_dir("toy");
+    let dir = scratch_dir("ch07-toy");
     let out = run(&["--figures-dir", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -55,11 +46,9 @@ fn bad_toy_settings_are_refused_with_a_message() {
 
 #[test]
 fn mnist_without_data_is_an_error_not_a_panic() {
-    let missing = scratch_dir("no-data");
+    let missing = scratch_dir("ch07-no-data");
     let out = run(&["--mnist", "--data-dir", missing.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("error:"), "{stderr}");
+    assert_error(&out, missing.to_str().unwrap());
 }
 
 #[test]
@@ -68,7 +57,7 @@ fn mnist_comparison_on_a_small_slice() {
         println!("skipped: set MNIST_DIR to run the MNIST comparison");
         return;
     };
-    let dir = scratch_dir("mnist");
+    let dir = scratch_dir("ch07-mnist");
     let out = run(&[
         "--mnist",
         "--data-dir",

@@ -1,12 +1,10 @@
 //! The bench command on a tiny workload: one table row per model and build.
 
-use std::process::Command;
+use ae_support::testing::run;
+use std::process::Output;
 
-fn bench(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ch08-making-it-fast"))
-        .args(args)
-        .output()
-        .expect("the bench command runs")
+fn bench(args: &[&str]) -> Output {
+    run(env!("CARGO_BIN_EXE_ch08-making-it-fast"), args)
 }
 
 #[test]
