@@ -10,10 +10,7 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-/// The standard normal distribution (mean 0, standard deviation 1), from
-/// `rand_distr`; re-exported so that code reusing [`generate`]'s recipe needs
-/// no dependency of its own.
-pub use rand_distr::StandardNormal;
+use rand_distr::StandardNormal;
 
 /// Numbers per note.
 pub const FEATURES: usize = 4;

@@ -2,9 +2,7 @@
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-/// The distributions the cloud is drawn from (re-exported so that listings
-/// of this chapter can name them).
-pub use rand_distr::{Distribution, Normal, StandardNormal};
+use rand_distr::{Distribution, Normal};
 
 /// How many points the chapter's cloud has.
 pub const CLOUD_POINTS: usize = 60;

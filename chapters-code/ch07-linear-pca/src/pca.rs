@@ -2,10 +2,10 @@
 //! covariance matrix, by Jacobi rotations for small dimensions and by subspace
 //! iteration when only the top few of many are wanted.
 
-use crate::cloud::{Distribution, StandardNormal};
 use crate::linalg::{Matrix, SymmetricEigen, orthonormal_columns, symmetric_eigen};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
 
 // ANCHOR: covariance
 /// The mean of the rows of a row-major table (`dim` values per row), and the
