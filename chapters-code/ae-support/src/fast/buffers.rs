@@ -40,9 +40,9 @@ impl Buffer {
             })
             .flatten();
         let mut values = reused.unwrap_or_default();
-        // Growing within the capacity writes only the new tail.
+        // Shrinking writes nothing; growing within the capacity writes only
+        // the new tail.
         values.resize(len, 0.0);
-        values.truncate(len);
         Buffer(values)
     }
 

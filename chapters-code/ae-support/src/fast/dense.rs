@@ -177,14 +177,14 @@ impl<const I: usize, const O: usize, A: Activation> DenseLayer<I, O, A> {
                 // No activation: the delta is the output's gradient itself.
                 let delta = scaled.as_deref().unwrap_or(&grad_output);
                 let mut grad_x = if input_gradient {
-                    std::mem::take(&mut **grads.get_or_alloc_mut(&x_id)?)
+                    Some(std::mem::take(&mut **grads.get_or_alloc_mut(&x_id)?))
                 } else {
-                    Vec::new()
+                    None
                 };
                 let grad_weight = grads.get_or_alloc_mut(&weight_id)?;
-                let wanted_x = input_gradient.then_some(grad_x.as_mut_slice());
+                let wanted_x = grad_x.as_deref_mut();
                 kernels::dense_backward(delta, &x_values, &weight, grad_weight, wanted_x, I);
-                if input_gradient {
+                if let Some(grad_x) = grad_x {
                     **grads.get_or_alloc_mut(&x_id)? = grad_x;
                 }
                 **grads.get_or_alloc_mut(&output_id)? = grad_output;

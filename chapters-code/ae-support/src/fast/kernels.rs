@@ -1,8 +1,8 @@
 //! The loops behind the fused operations: plain slices in, plain slices out.
 //!
 //! Each kernel is written as simple element-wise arithmetic so that the
-//! compiler vectorises it; [`simd`] compiles it a second time for AVX2 and
-//! FMA and picks that copy on CPUs that have them. Large tensors are split
+//! compiler vectorises it; `simd_dispatch!` compiles it a second time for
+//! AVX2 and FMA and picks that copy on CPUs that have them. Large tensors are split
 //! into row blocks that run on rayon's threads, the pool dfdx's matrix
 //! multiplication already uses.
 
