@@ -1,24 +1,44 @@
 //! What the machine can do, measured in the same run as the training, so
 //! that the ratios in the tables compare like with like.
 
+use ae_support::fast::matmul::{MatRef, matmul};
 use dfdx::prelude::*;
+use rayon::prelude::*;
 use std::time::Instant;
 
-/// The best rate, in GFLOP/s, of dfdx's matrix multiplication on two
-/// 1024 × 1024 matrices over a few tries, on all of rayon's threads:
-/// roughly the most this machine does with `f32` products.
-pub fn matmul_peak_gflops() -> f64 {
+/// The best rates, in GFLOP/s, of `f32` products of two 1024 × 1024
+/// matrices on all of rayon's threads, over a few tries: first dfdx's
+/// `matmul`, then `ae_support::fast::matmul` (a newer `gemm`) on row blocks
+/// split between the threads as `Dense` splits them. The larger of the two
+/// is roughly the most this machine does with `f32` products.
+pub fn matmul_peak_gflops() -> (f64, f64) {
+    const N: usize = 1024;
     let dev = Cpu::seed_from_u64(0);
-    let a: Tensor<Rank2<1024, 1024>, f32, Cpu> = dev.sample_uniform();
-    let b: Tensor<Rank2<1024, 1024>, f32, Cpu> = dev.sample_uniform();
+    let a: Tensor<Rank2<N, N>, f32, Cpu> = dev.sample_uniform();
+    let b: Tensor<Rank2<N, N>, f32, Cpu> = dev.sample_uniform();
+    let dfdx = best_rate(|| drop(a.clone().matmul(b.clone())));
+    let (a, b) = (a.as_vec(), b.as_vec());
+    let mut c = vec![0.0; N * N];
+    let rows = N.div_ceil(rayon::current_num_threads());
+    let fast = best_rate(|| {
+        c.par_chunks_mut(rows * N)
+            .zip(a.par_chunks(rows * N))
+            .for_each(|(c, a)| {
+                let a = MatRef::row_major(a, a.len() / N, N);
+                matmul(c, a, MatRef::row_major(&b, N, N), false);
+            });
+    });
+    (dfdx, fast)
+}
+
+/// The best of eight timed runs of a 1024³ product, in GFLOP/s.
+fn best_rate(mut product: impl FnMut()) -> f64 {
     let flops = 2.0 * 1024f64.powi(3);
     (0..8)
         .map(|_| {
             let started = Instant::now();
-            let c = a.clone().matmul(b.clone());
-            let seconds = started.elapsed().as_secs_f64();
-            drop(c);
-            flops / seconds / 1e9
+            product();
+            flops / started.elapsed().as_secs_f64() / 1e9
         })
         .fold(0.0, f64::max)
 }

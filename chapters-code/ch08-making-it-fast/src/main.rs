@@ -53,9 +53,11 @@ fn main() {
         eprintln!("error: --epochs, --batch-size and --samples must be at least 1");
         std::process::exit(2);
     }
-    let peak = machine::matmul_peak_gflops();
+    let (dfdx_peak, gemm_peak) = machine::matmul_peak_gflops();
+    let peak = dfdx_peak.max(gemm_peak);
     println!(
-        "{}, {} threads, {}; matmul peak {peak:.0} GFLOP/s (1024 x 1024 f32, dfdx)",
+        "{}, {} threads, {}; matmul peak {peak:.0} GFLOP/s \
+         (1024 x 1024 f32: dfdx {dfdx_peak:.0}, gemm 0.19 {gemm_peak:.0})",
         machine::cpu_name(),
         rayon::current_num_threads(),
         machine::allocator(),
