@@ -2,8 +2,8 @@
 //! custom operations that record their own backward pass on dfdx's tape.
 //!
 //! - [`Dense`]: a `Linear` layer and its activation as one layer and one
-//!   operation, multiplying with the same `gemm` crate dfdx uses but
-//!   splitting the work between threads itself;
+//!   operation, multiplying with `gemm`, the crate dfdx uses (in a newer
+//!   release), and splitting the work between threads itself;
 //! - [`bce_with_logits_loss`] and [`mse_loss`]: losses whose forward pass
 //!   also computes the gradient, with `exp` and `ln` written so that they
 //!   compile to SIMD instructions;

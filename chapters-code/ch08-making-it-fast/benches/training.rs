@@ -1,13 +1,17 @@
 //! `cargo bench -p ch08-making-it-fast`: one training step of every model of
 //! the book (plain dfdx and fast builds, batches of 256 and 32), encoder
-//! inference, and reading the 60,000-image IDX file.
+//! inference, single matrix products, and reading the 60,000-image IDX file.
 
 use ae_support::batching::{Batch, slice};
+use ae_support::fast::matmul::{MatRef, matmul};
 use ae_support::idx;
 use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
 use ch08_making_it_fast::models::*;
 use ch08_making_it_fast::timing::{LossFn, Training, synthetic_images};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use dfdx::prelude::*;
 use std::io::Write;
 use std::time::Duration;
@@ -79,6 +83,40 @@ fn encoder_inference(c: &mut Criterion) {
     group.finish();
 }
 
+/// One product at each shape a training step of the deep autoencoder
+/// multiplies at (batch 256): the first layer's forward pass, the last
+/// layer's weight gradient and its forward pass. dfdx's `matmul` (gemm 0.15,
+/// split between rayon's threads, into a fresh tensor) against
+/// `fast::matmul` (gemm 0.19, on the calling thread, into a reused buffer);
+/// with `RAYON_NUM_THREADS=1` both run on one thread. The throughput is in
+/// floating-point operations.
+fn products(c: &mut Criterion) {
+    let mut group = c.benchmark_group("product");
+    product::<256, 784, 128>(&mut group);
+    product::<784, 256, 128>(&mut group);
+    product::<256, 128, 784>(&mut group);
+    group.finish();
+}
+
+fn product<const M: usize, const K: usize, const N: usize>(group: &mut BenchmarkGroup<WallTime>) {
+    let dev = Cpu::seed_from_u64(0);
+    let a: Tensor<Rank2<M, K>, f32, Cpu> = dev.sample_uniform();
+    let b: Tensor<Rank2<K, N>, f32, Cpu> = dev.sample_uniform();
+    let shape = format!("{M}x{K} by {K}x{N}");
+    group.throughput(Throughput::Elements((2 * M * K * N) as u64));
+    group.bench_function(BenchmarkId::new("dfdx", &shape), |bench| {
+        bench.iter(|| a.clone().matmul(b.clone()))
+    });
+    let (a, b) = (a.as_vec(), b.as_vec());
+    let mut product = vec![0.0; M * N];
+    group.bench_function(BenchmarkId::new("gemm 0.19", &shape), |bench| {
+        bench.iter(|| {
+            let (a, b) = (MatRef::row_major(&a, M, K), MatRef::row_major(&b, K, N));
+            matmul(&mut product, a, b, false)
+        })
+    });
+}
+
 /// An IDX image file of 60,000 random 28 × 28 images, as MNIST's training
 /// file is laid out, raw and gzip-compressed.
 fn write_idx_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -126,6 +164,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = train_steps, encoder_inference, idx_parsing
+    targets = train_steps, encoder_inference, products, idx_parsing
 }
 criterion_main!(benches);

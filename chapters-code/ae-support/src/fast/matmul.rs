@@ -1,5 +1,6 @@
 //! A bounds-checked front for the `gemm` crate, the matrix multiplication
-//! dfdx runs on the CPU. `Dense` calls it directly to choose how the work is
+//! dfdx runs on the CPU (here a newer release than dfdx's own, with faster
+//! kernels). `Dense` calls it directly to choose how the work is
 //! split between threads, which dfdx decides on its own for every product.
 
 /// A matrix in a slice: element `(i, j)` is `data[i * row_stride + j * column_stride]`.
