@@ -1,16 +1,18 @@
-"""Seconds per 60,000-image epoch of chapter 3's two models in Keras 3.
+"""Seconds per 60,000-image epoch of the book's models in Keras 3.
 
 The Python side of the comparison in chapter 8: the same layers, loss,
 optimiser, batch size and kind of random images as
-`cargo run --release -p ch08-making-it-fast -- epoch --models simple,deep`.
+`cargo run --release -p ch08-making-it-fast -- epoch`.
 
     pip install "jax[cpu]" keras
     KERAS_BACKEND=jax python chapters-code/ch08-making-it-fast/compare/keras_epoch.py
 
 Set KERAS_BACKEND=tensorflow (after `pip install tensorflow`) for the
-TensorFlow backend.
+TensorFlow backend. `--models` and `--batch-size` work as in the bench
+command; the default is chapter 3's two models at batch 256.
 """
 
+import argparse
 import statistics
 import time
 
@@ -18,8 +20,15 @@ import keras
 import numpy as np
 
 SAMPLES = 60_000
-BATCH_SIZE = 256
 TIMED_EPOCHS = 3
+
+# name: (hidden layers as (width, activation), output activation, loss)
+MODELS = {
+    "simple": ([(32, "relu")], "sigmoid", "binary_crossentropy"),
+    "deep": ([(128, "relu"), (32, "relu"), (128, "relu")], "sigmoid", "binary_crossentropy"),
+    "sparse": ([(100, "relu"), (300, "sigmoid"), (100, "relu")], "sigmoid", "binary_crossentropy"),
+    "linear": ([(32, None)], None, "mean_squared_error"),
+}
 
 
 def synthetic_images(count, seed):
@@ -30,14 +39,20 @@ def synthetic_images(count, seed):
     return images
 
 
-def autoencoder(hidden):
-    """784 inputs, ReLU layers of the given widths, 784 sigmoid outputs."""
+def autoencoder(hidden, output, loss):
+    """784 inputs, the given hidden layers, 784 outputs."""
     layers = [keras.Input(shape=(784,))]
-    layers += [keras.layers.Dense(width, activation="relu") for width in hidden]
-    layers.append(keras.layers.Dense(784, activation="sigmoid"))
+    layers += [keras.layers.Dense(width, activation=act) for width, act in hidden]
+    layers.append(keras.layers.Dense(784, activation=output))
     model = keras.Sequential(layers)
-    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.compile(optimizer="adam", loss=loss)
     return model
+
+
+def layout(hidden):
+    widths = "-".join(str(width) for width, _ in hidden)
+    linear = " linear" if all(act is None for _, act in hidden) else ""
+    return f"784-{widths}-784{linear}"
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -54,20 +69,30 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default="simple,deep",
+                        help="comma-separated: " + ",".join(MODELS))
+    parser.add_argument("--batch-size", type=int, default=256)
+    args = parser.parse_args()
+    names = args.models.split(",")
+    unknown = [name for name in names if name not in MODELS]
+    if unknown:
+        parser.error(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(MODELS)}")
     images = synthetic_images(SAMPLES, seed=7)
     print(f"Keras {keras.__version__} on {keras.backend.backend()}; "
-          f"{SAMPLES} random MNIST-like images, batch {BATCH_SIZE}, Adam; "
+          f"{SAMPLES} random MNIST-like images, batch {args.batch_size}, Adam; "
           f"median of {TIMED_EPOCHS} epochs after 1 warm-up")
     print("| model | s/epoch | loss, last epoch |")
     print("|---|---|---|")
-    for name, hidden in [("784-32-784", [32]), ("784-128-32-128-784", [128, 32, 128])]:
-        model = autoencoder(hidden)
+    for name in names:
+        hidden, output, loss = MODELS[name]
+        model = autoencoder(hidden, output, loss)
         timer = EpochTimer()
-        history = model.fit(images, images, batch_size=BATCH_SIZE,
+        history = model.fit(images, images, batch_size=args.batch_size,
                             epochs=1 + TIMED_EPOCHS, shuffle=True, verbose=0,
                             callbacks=[timer])
         seconds = statistics.median(timer.seconds[1:])
-        print(f"| {name} | {seconds:.3f} | {history.history['loss'][-1]:.4f} |")
+        print(f"| {layout(hidden)} | {seconds:.3f} | {history.history['loss'][-1]:.4f} |")
 
 
 if __name__ == "__main__":
