@@ -6,34 +6,50 @@ use dfdx::prelude::*;
 use rayon::prelude::*;
 use std::time::Instant;
 
+/// The side of the square matrices the peak is measured on.
+const SIDE: usize = 1024;
+
 /// The best rates, in GFLOP/s, of `f32` products of two 1024 × 1024
-/// matrices on all of rayon's threads, over a few tries: first dfdx's
-/// `matmul`, then `ae_support::fast::matmul` (a newer `gemm`) on row blocks
-/// split between the threads as `Dense` splits them. The larger of the two
-/// is roughly the most this machine does with `f32` products.
-pub fn matmul_peak_gflops() -> (f64, f64) {
-    const N: usize = 1024;
-    let dev = Cpu::seed_from_u64(0);
-    let a: Tensor<Rank2<N, N>, f32, Cpu> = dev.sample_uniform();
-    let b: Tensor<Rank2<N, N>, f32, Cpu> = dev.sample_uniform();
-    let dfdx = best_rate(|| drop(a.clone().matmul(b.clone())));
-    let (a, b) = (a.as_vec(), b.as_vec());
-    let mut c = vec![0.0; N * N];
-    let rows = N.div_ceil(rayon::current_num_threads());
-    let fast = best_rate(|| {
-        c.par_chunks_mut(rows * N)
-            .zip(a.par_chunks(rows * N))
-            .for_each(|(c, a)| {
-                let a = MatRef::row_major(a, a.len() / N, N);
-                matmul(c, a, MatRef::row_major(&b, N, N), false);
-            });
-    });
-    (dfdx, fast)
+/// matrices on all of rayon's threads, over a few tries.
+pub struct MatmulPeaks {
+    /// dfdx's `matmul` (the `gemm` release dfdx depends on).
+    pub dfdx: f64,
+    /// `ae_support::fast::matmul` (a newer `gemm`) on row blocks split
+    /// between the threads as `Dense` splits them.
+    pub fast: f64,
 }
 
-/// The best of eight timed runs of a 1024³ product, in GFLOP/s.
+impl MatmulPeaks {
+    /// The larger of the two: roughly the most this machine does with
+    /// `f32` products.
+    pub fn best(&self) -> f64 {
+        self.dfdx.max(self.fast)
+    }
+}
+
+/// Measures both rates, dfdx's first.
+pub fn matmul_peaks() -> MatmulPeaks {
+    let dev = Cpu::seed_from_u64(0);
+    let a: Tensor<Rank2<SIDE, SIDE>, f32, Cpu> = dev.sample_uniform();
+    let b: Tensor<Rank2<SIDE, SIDE>, f32, Cpu> = dev.sample_uniform();
+    let dfdx = best_rate(|| drop(a.clone().matmul(b.clone())));
+    let (a, b) = (a.as_vec(), b.as_vec());
+    let mut c = vec![0.0; SIDE * SIDE];
+    let rows = SIDE.div_ceil(rayon::current_num_threads());
+    let fast = best_rate(|| {
+        c.par_chunks_mut(rows * SIDE)
+            .zip(a.par_chunks(rows * SIDE))
+            .for_each(|(c, a)| {
+                let a = MatRef::row_major(a, a.len() / SIDE, SIDE);
+                matmul(c, a, MatRef::row_major(&b, SIDE, SIDE), false);
+            });
+    });
+    MatmulPeaks { dfdx, fast }
+}
+
+/// The best of eight timed runs of one `SIDE³` product, in GFLOP/s.
 fn best_rate(mut product: impl FnMut()) -> f64 {
-    let flops = 2.0 * 1024f64.powi(3);
+    let flops = 2.0 * (SIDE as f64).powi(3);
     (0..8)
         .map(|_| {
             let started = Instant::now();

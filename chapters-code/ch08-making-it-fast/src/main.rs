@@ -53,14 +53,16 @@ fn main() {
         eprintln!("error: --epochs, --batch-size and --samples must be at least 1");
         std::process::exit(2);
     }
-    let (dfdx_peak, gemm_peak) = machine::matmul_peak_gflops();
-    let peak = dfdx_peak.max(gemm_peak);
+    let peaks = machine::matmul_peaks();
+    let peak = peaks.best();
     println!(
         "{}, {} threads, {}; matmul peak {peak:.0} GFLOP/s \
-         (1024 x 1024 f32: dfdx {dfdx_peak:.0}, gemm 0.19 {gemm_peak:.0})",
+         (1024 x 1024 f32: dfdx {:.0}, gemm 0.19 {:.0})",
         machine::cpu_name(),
         rayon::current_num_threads(),
         machine::allocator(),
+        peaks.dfdx,
+        peaks.fast,
     );
     println!(
         "{} random MNIST-like images per epoch, batch {}, Adam; median of {} epochs after 1 warm-up\n",
