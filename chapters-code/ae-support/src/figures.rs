@@ -29,7 +29,9 @@ pub use scatter::{Panel, scatter_by_label, scatter_panels};
 use std::error::Error as StdError;
 use std::path::{Path, PathBuf};
 
-use plotters::style::RGBColor;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
+use plotters::prelude::*;
 
 /// Why a figure could not be written. Every variant names the target file.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +88,45 @@ pub(crate) fn backend<E: StdError + Send + Sync + 'static>(
         path: path.to_path_buf(),
         source: Box::new(e),
     }
+}
+
+/// A chart being drawn into an SVG file, over axes of ranges `X` and `Y`.
+pub(crate) type SvgChart<'a, 'b, X, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>;
+
+/// An 800 × 500 SVG chart on a white background, with the title, margins and
+/// label areas every chart of the book shares, over the axes `x` and `y`.
+pub(crate) fn svg_chart<'a, 'b: 'a, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    path: &Path,
+    title: &str,
+    x: X,
+    y: Y,
+) -> Result<SvgChart<'a, 'b, X::CoordDescType, Y::CoordDescType>, FigureError> {
+    root.fill(&WHITE).map_err(backend(path))?;
+    ChartBuilder::on(root)
+        .caption(title, (FONT, TITLE_SIZE))
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, y)
+        .map_err(backend(path))
+}
+
+/// Draws the legend of `chart` in its upper right corner and writes the file.
+pub(crate) fn finish_chart<'a, 'b: 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    root: &DrawingArea<SVGBackend<'b>, Shift>,
+    path: &Path,
+) -> Result<(), FigureError> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, LABEL_SIZE))
+        .draw()
+        .map_err(backend(path))?;
+    root.present().map_err(backend(path))
 }
 
 /// Creates the parent directory of `path` so callers can write straight into

@@ -5,8 +5,8 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::{
-    FONT, FigureError, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, backend, colour, ensure_parent,
-    finite_range, pad_range,
+    FONT, FigureError, LABEL_SIZE, TICK_SIZE, backend, colour, ensure_parent, finish_chart,
+    finite_range, pad_range, svg_chart,
 };
 
 const SIZE: (u32, u32) = (800, 500);
@@ -55,14 +55,7 @@ pub fn histograms(
 
     ensure_parent(path)?;
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(backend(path))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, TITLE_SIZE))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d(lo..hi, 0f32..max_count as f32 * 1.05)
-        .map_err(backend(path))?;
+    let mut chart = svg_chart(&root, path, title, lo..hi, 0f32..max_count as f32 * 1.05)?;
     chart
         .configure_mesh()
         .x_desc("value")
@@ -87,14 +80,5 @@ pub fn histograms(
             .label(*name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, LABEL_SIZE))
-        .draw()
-        .map_err(backend(path))?;
-    root.present().map_err(backend(path))?;
-    Ok(())
+    finish_chart(&mut chart, &root, path)
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::{
-    FONT, FigureError, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, backend, colour, ensure_parent,
-    finite_range, pad_range,
+    FONT, FigureError, LABEL_SIZE, TICK_SIZE, backend, colour, ensure_parent, finish_chart,
+    finite_range, pad_range, svg_chart,
 };
 
 /// One named curve, e.g. the training or validation loss per epoch.
@@ -51,14 +51,13 @@ pub fn loss_curves(
 
     ensure_parent(path)?;
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(backend(path))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, TITLE_SIZE))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d((1u32..x_end).into_segmented(), y_lo..y_hi)
-        .map_err(backend(path))?;
+    let mut chart = svg_chart(
+        &root,
+        path,
+        title,
+        (1u32..x_end).into_segmented(),
+        y_lo..y_hi,
+    )?;
     chart
         .configure_mesh()
         .x_desc("epoch")
@@ -86,14 +85,5 @@ pub fn loss_curves(
             .draw_series(points.iter().map(|p| Circle::new(p.clone(), 3, c.filled())))
             .map_err(backend(path))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, LABEL_SIZE))
-        .draw()
-        .map_err(backend(path))?;
-    root.present().map_err(backend(path))?;
-    Ok(())
+    finish_chart(&mut chart, &root, path)
 }
