@@ -182,63 +182,46 @@ impl<const I: usize, const O: usize, E: Dtype, D: Storage<E>> Summary
     }
 }
 
-/// Parameter-free layers that keep the shape of their input.
+/// The row of a parameter-free layer that keeps the shape of its input;
+/// returns that shape.
+fn shape_preserving_row(
+    at: &Position,
+    kind: impl Into<String>,
+    input: Option<&[usize]>,
+    rows: &mut Vec<LayerRow>,
+) -> Option<Vec<usize>> {
+    let output = input.map(<[usize]>::to_vec);
+    rows.push(LayerRow::layer(at, kind, output.clone(), 0));
+    output
+}
+
+/// Parameter-free layers that keep the shape of their input, each with its
+/// impl's generic parameters in brackets.
 macro_rules! shape_preserving {
-    ($($ty:ty => $kind:expr),+ $(,)?) => {$(
-        impl Summary for $ty {
+    ($([$($g:tt)*] $ty:ty => $kind:expr),+ $(,)?) => {$(
+        impl<$($g)*> Summary for $ty {
             fn describe(
                 &self,
                 at: &Position,
                 input: Option<&[usize]>,
                 rows: &mut Vec<LayerRow>,
             ) -> Option<Vec<usize>> {
-                let output = input.map(<[usize]>::to_vec);
-                rows.push(LayerRow::layer(at, $kind, output.clone(), 0));
-                output
+                shape_preserving_row(at, $kind, input, rows)
             }
         }
     )+};
 }
 
 shape_preserving!(
-    ReLU => "ReLU",
-    Sigmoid => "Sigmoid",
-    Tanh => "Tanh",
-    FastGeLU => "FastGeLU",
-    Softmax => "Softmax",
-    Dropout => "Dropout",
+    [] ReLU => "ReLU",
+    [] Sigmoid => "Sigmoid",
+    [] Tanh => "Tanh",
+    [] FastGeLU => "FastGeLU",
+    [] Softmax => "Softmax",
+    [] Dropout => "Dropout",
+    [E: Dtype] LeakyReLU<E> => "LeakyReLU",
+    [const N: usize] DropoutOneIn<N> => format!("DropoutOneIn<{N}>"),
 );
-
-impl<E: Dtype> Summary for LeakyReLU<E> {
-    fn describe(
-        &self,
-        at: &Position,
-        input: Option<&[usize]>,
-        rows: &mut Vec<LayerRow>,
-    ) -> Option<Vec<usize>> {
-        let output = input.map(<[usize]>::to_vec);
-        rows.push(LayerRow::layer(at, "LeakyReLU", output.clone(), 0));
-        output
-    }
-}
-
-impl<const N: usize> Summary for DropoutOneIn<N> {
-    fn describe(
-        &self,
-        at: &Position,
-        input: Option<&[usize]>,
-        rows: &mut Vec<LayerRow>,
-    ) -> Option<Vec<usize>> {
-        let output = input.map(<[usize]>::to_vec);
-        rows.push(LayerRow::layer(
-            at,
-            format!("DropoutOneIn<{N}>"),
-            output.clone(),
-            0,
-        ));
-        output
-    }
-}
 
 /// Tuples run their elements in order, like Keras' `Sequential`: each
 /// element's output shape is the next one's input shape.
@@ -367,7 +350,28 @@ fn group_thousands(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::group_thousands;
+    use super::*;
+    use dfdx::prelude::{Cpu, DeviceBuildExt};
+
+    #[test]
+    fn parameter_free_layers_pass_the_shape_on() {
+        use dfdx::nn::builders;
+        type Model = (
+            builders::Linear<4, 3>,
+            builders::LeakyReLU<f32>,
+            builders::DropoutOneIn<2>,
+            builders::Tanh,
+        );
+        let model = Cpu::default().build_module::<Model, f32>();
+        let rows = layer_rows(&model);
+        let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["Linear<4, 3>", "LeakyReLU", "DropoutOneIn<2>", "Tanh"]
+        );
+        assert!(rows.iter().all(|r| r.output_shape == Some(vec![3])));
+        assert_eq!(total_params(&model), 15);
+    }
 
     #[test]
     fn thousands_separators() {
