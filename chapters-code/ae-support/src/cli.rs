@@ -6,7 +6,7 @@ use crate::split::{Part, Split};
 use crate::training::FitConfig;
 use clap::Parser;
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Flags common to every chapter; a chapter adds its own and flattens these in.
@@ -152,11 +152,7 @@ pub fn shown(path: &std::path::Path) -> std::path::PathBuf {
     let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     std::env::current_dir()
         .ok()
-        .and_then(|here| {
-            full.strip_prefix(here)
-                .ok()
-                .map(std::path::Path::to_path_buf)
-        })
+        .and_then(|here| full.strip_prefix(here).ok().map(Path::to_path_buf))
         .unwrap_or(full)
 }
 
@@ -164,11 +160,21 @@ pub fn shown(path: &std::path::Path) -> std::path::PathBuf {
 const FALLBACK_TRAIN: &str = "test[:8000]";
 const FALLBACK_EVAL: &str = "test[8000:]";
 
+/// The root of this checkout (the workspace), wherever the command runs
+/// from: the chapters' default places for figures and checkpoints hang off
+/// it.
+pub fn workspace_dir() -> PathBuf {
+    // This crate lives in `<workspace>/chapters-code/ae-support`.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the support crate sits two folders below the workspace root")
+        .to_path_buf()
+}
+
 /// `book/src/figures/<chapter>` of this checkout, wherever the command runs from.
 pub fn book_figures_dir(chapter: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../book/src/figures")
-        .join(chapter)
+    workspace_dir().join("book/src/figures").join(chapter)
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {
