@@ -7,11 +7,13 @@
 //! - [`bce_with_logits_loss`] and [`mse_loss`]: losses whose forward pass
 //!   also computes the gradient, with `exp` and `ln` written so that they
 //!   compile to SIMD instructions;
+//! - [`Adam`]: dfdx's Adam, bit for bit, on every core;
 //! - and, in the `allocator` module, mimalloc as the global allocator.
 //!
 //! Each is checked against the plain dfdx operations it replaces, for values
 //! and gradients, in this module's tests.
 
+mod adam;
 pub mod buffers;
 mod dense;
 pub mod kernels;
@@ -19,6 +21,7 @@ mod loss;
 pub mod math;
 pub mod matmul;
 
+pub use adam::Adam;
 pub use dense::{Dense, DenseLayer, Input};
 pub use kernels::{Activation, Identity};
 pub use loss::{bce_with_logits_loss, mse_loss};

@@ -18,6 +18,6 @@ pub use model::{
     IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder, SimpleModel,
 };
 pub use training::{
-    TracedBatch, TracedInput, Trainer, evaluate, fit_autoencoder, keras_adam, reconstruct,
-    train_step,
+    KERAS_ADAM, TracedBatch, TracedInput, Trainer, evaluate, fit_autoencoder, keras_adam,
+    reconstruct, train_step,
 };

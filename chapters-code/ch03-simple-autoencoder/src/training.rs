@@ -5,9 +5,9 @@
 //! chapter, and the models of the chapters that follow.
 
 use ae_support::batching::{Batch, gather, slice};
-use ae_support::fast::{Input, bce_with_logits_loss};
+use ae_support::fast::{Adam, Input, bce_with_logits_loss};
 use ae_support::training::{FitConfig, History, TrainError, fit};
-use dfdx::optim::{Adam, Optimizer};
+use dfdx::optim::Optimizer;
 use dfdx::prelude::*;
 
 /// A batch that records the operations applied to it, so that gradients can
@@ -18,17 +18,19 @@ pub type TracedBatch<const N: usize> = Tensor<(usize, Const<N>), f32, Cpu, Owned
 /// with respect to the images, and [`Input`] lets the first layer skip it.
 pub type TracedInput<const N: usize> = Input<TracedBatch<N>>;
 
-/// Adam with the Keras defaults (learning rate 0.001, betas 0.9 and 0.999).
-pub fn keras_adam<M>(model: &M) -> Adam<M, f32, Cpu> {
-    Adam::new(
-        model,
-        AdamConfig {
-            lr: 1e-3,
-            betas: [0.9, 0.999],
-            eps: 1e-7,
-            weight_decay: None,
-        },
-    )
+/// Keras' defaults for Adam: learning rate 0.001, betas 0.9 and 0.999,
+/// epsilon 1e-7.
+pub const KERAS_ADAM: AdamConfig = AdamConfig {
+    lr: 1e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-7,
+    weight_decay: None,
+};
+
+/// Adam with the Keras defaults. `fast::Adam` computes exactly what dfdx's
+/// `Adam` computes, on every core (chapter 8).
+pub fn keras_adam<M>(model: &M) -> Adam<M> {
+    Adam::new(model, KERAS_ADAM)
 }
 
 // ANCHOR: train_step
@@ -123,7 +125,7 @@ pub fn bce_of_probabilities(p: &[f32], t: &[f32]) -> f32 {
 /// [`ae_support::training::fit`].
 pub struct Trainer<M> {
     pub model: M,
-    pub optimizer: Adam<M, f32, Cpu>,
+    pub optimizer: Adam<M>,
     pub grads: Gradients<f32, Cpu>,
 }
 

@@ -3,8 +3,7 @@
 
 use crate::linalg::Matrix;
 use ae_support::batching::Batch;
-use ae_support::fast::{Dense, DenseLayer, Identity, Input, mse_loss};
-use dfdx::optim::Adam;
+use ae_support::fast::{Adam, Dense, DenseLayer, Identity, Input, mse_loss};
 use dfdx::prelude::*;
 
 // ANCHOR: model
@@ -22,7 +21,7 @@ pub type LinearAutoencoderModel<const D: usize, const K: usize> =
 /// A linear autoencoder with its Adam optimiser and gradient buffers.
 pub struct Trainer<const D: usize, const K: usize> {
     pub model: LinearAutoencoderModel<D, K>,
-    optimizer: Adam<LinearAutoencoderModel<D, K>, f32, Cpu>,
+    optimizer: Adam<LinearAutoencoderModel<D, K>>,
     grads: Gradients<f32, Cpu>,
 }
 

@@ -25,16 +25,16 @@ struct TrainStep<'a> {
 
 impl WithModel for TrainStep<'_> {
     type Output = ();
-    fn run<M>(self, model: M, loss: LossFn)
+    fn run<M>(self, model: M, loss: LossFn, build: Build)
     where
-        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
     {
         let mut group = self
             .criterion
             .benchmark_group(format!("train_step/{}", self.model.layout()));
         let rows = synthetic_images(256, 1);
         let dev = Cpu::default();
-        let mut training = Training::new(model, loss);
+        let mut training = Training::new(model, loss, build);
         for batch_size in [256, 32] {
             let batch: Batch<784> = slice(&dev, &rows, 0..batch_size);
             group.throughput(Throughput::Elements(batch_size as u64));

@@ -90,12 +90,20 @@ struct TimeEpochs<'a> {
 
 impl WithModel for TimeEpochs<'_> {
     type Output = Timing;
-    fn run<M>(self, model: M, loss: LossFn) -> Timing
+    fn run<M>(self, model: M, loss: LossFn, build: Build) -> Timing
     where
-        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
     {
         let a = self.args;
-        time_epochs(model, loss, self.rows, a.batch_size, a.epochs, a.seed)
+        time_epochs(
+            model,
+            loss,
+            build,
+            self.rows,
+            a.batch_size,
+            a.epochs,
+            a.seed,
+        )
     }
 }
 

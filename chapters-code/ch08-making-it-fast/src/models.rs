@@ -115,9 +115,9 @@ impl Build {
 /// [`Model`] and [`Build`], so it is a trait with a generic method.
 pub trait WithModel {
     type Output;
-    fn run<M>(self, model: M, loss: LossFn) -> Self::Output
+    fn run<M>(self, model: M, loss: LossFn, build: Build) -> Self::Output
     where
-        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>;
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static;
 }
 
 /// Builds `model` in `build` from `seed` and hands it to `job`. Both builds
@@ -126,14 +126,20 @@ pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) ->
     let dev = Cpu::seed_from_u64(seed);
     let loss = loss_fn(model.loss(), build == Build::Fast);
     match (model, build) {
-        (Model::Simple, Build::Plain) => job.run(dev.build_module::<PlainSimple, f32>(), loss),
-        (Model::Simple, Build::Fast) => job.run(dev.build_module::<FastSimple, f32>(), loss),
-        (Model::Deep, Build::Plain) => job.run(dev.build_module::<PlainDeep, f32>(), loss),
-        (Model::Deep, Build::Fast) => job.run(dev.build_module::<FastDeep, f32>(), loss),
-        (Model::Sparse, Build::Plain) => job.run(dev.build_module::<PlainSparse, f32>(), loss),
-        (Model::Sparse, Build::Fast) => job.run(dev.build_module::<FastSparse, f32>(), loss),
-        (Model::Linear, Build::Plain) => job.run(dev.build_module::<PlainLinear, f32>(), loss),
-        (Model::Linear, Build::Fast) => job.run(dev.build_module::<FastLinear, f32>(), loss),
+        (Model::Simple, Build::Plain) => {
+            job.run(dev.build_module::<PlainSimple, f32>(), loss, build)
+        }
+        (Model::Simple, Build::Fast) => job.run(dev.build_module::<FastSimple, f32>(), loss, build),
+        (Model::Deep, Build::Plain) => job.run(dev.build_module::<PlainDeep, f32>(), loss, build),
+        (Model::Deep, Build::Fast) => job.run(dev.build_module::<FastDeep, f32>(), loss, build),
+        (Model::Sparse, Build::Plain) => {
+            job.run(dev.build_module::<PlainSparse, f32>(), loss, build)
+        }
+        (Model::Sparse, Build::Fast) => job.run(dev.build_module::<FastSparse, f32>(), loss, build),
+        (Model::Linear, Build::Plain) => {
+            job.run(dev.build_module::<PlainLinear, f32>(), loss, build)
+        }
+        (Model::Linear, Build::Fast) => job.run(dev.build_module::<FastLinear, f32>(), loss, build),
     }
 }
 

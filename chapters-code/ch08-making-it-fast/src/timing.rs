@@ -1,10 +1,10 @@
 //! Whole training epochs, timed: the same loop as the chapters' (shuffled
 //! mini-batches, forward, loss, backward, Adam), without progress bars.
 
-use crate::models::Loss;
+use crate::models::{Build, Loss};
 use ae_support::batching::{Batch, gather, shuffled_batches};
 use ae_support::fast;
-use ch03_simple_autoencoder::training::{TracedBatch, TracedInput, keras_adam};
+use ch03_simple_autoencoder::training::{KERAS_ADAM, TracedBatch, TracedInput, keras_adam};
 use dfdx::optim::{Adam, Optimizer};
 use dfdx::prelude::*;
 use rand::SeedableRng;
@@ -29,20 +29,25 @@ pub fn loss_fn(loss: Loss, fused: bool) -> LossFn {
 /// A model with its optimiser and gradient buffers.
 pub struct Training<M> {
     pub model: M,
-    optimizer: Adam<M, f32, Cpu>,
+    optimizer: Box<dyn Optimizer<M, Cpu, f32>>,
     grads: Gradients<f32, Cpu>,
     loss: LossFn,
 }
 
 impl<M> Training<M>
 where
-    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
 {
-    /// Adam with Keras' defaults, as in every chapter.
-    pub fn new(model: M, loss: LossFn) -> Self {
+    /// Adam with Keras' defaults, as in every chapter: dfdx's own for the
+    /// plain build, `fast::Adam` for the fast one.
+    pub fn new(model: M, loss: LossFn, build: Build) -> Self {
+        let optimizer: Box<dyn Optimizer<M, Cpu, f32>> = match build {
+            Build::Plain => Box::new(Adam::new(&model, KERAS_ADAM)),
+            Build::Fast => Box::new(keras_adam(&model)),
+        };
         Training {
             grads: model.alloc_grads(),
-            optimizer: keras_adam(&model),
+            optimizer,
             model,
             loss,
         }
@@ -112,15 +117,16 @@ impl Timing {
 pub fn time_epochs<M>(
     model: M,
     loss: LossFn,
+    build: Build,
     rows: &[f32],
     batch_size: usize,
     epochs: usize,
     seed: u64,
 ) -> Timing
 where
-    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
 {
-    let mut training = Training::new(model, loss);
+    let mut training = Training::new(model, loss, build);
     let mut rng = StdRng::seed_from_u64(seed);
     let mut timing = Timing {
         seconds: Vec::new(),

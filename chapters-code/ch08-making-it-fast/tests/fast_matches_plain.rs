@@ -15,11 +15,11 @@ struct Train<'a>(&'a [f32]);
 
 impl WithModel for Train<'_> {
     type Output = Timing;
-    fn run<M>(self, model: M, loss: LossFn) -> Timing
+    fn run<M>(self, model: M, loss: LossFn, build: Build) -> Timing
     where
-        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu>,
+        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
     {
-        time_epochs(model, loss, self.0, 64, EPOCHS, 11)
+        time_epochs(model, loss, build, self.0, 64, EPOCHS, 11)
     }
 }
 

@@ -9,6 +9,7 @@
 use super::buffers::Buffer;
 use super::math::{exp_nonpositive, ln_1p_unit};
 use super::matmul::{MatRef, matmul};
+use dfdx::optim::{AdamConfig, WeightDecay};
 use rayon::prelude::*;
 
 /// Below this many values a tensor is processed on one thread: handing work
@@ -542,5 +543,88 @@ simd_dispatch!(add_scaled_block, add_scaled_rows, <>, (target: &mut [f32], sourc
 fn add_scaled_rows(target: &mut [f32], source: &[f32], scale: f32) {
     for (t, &s) in target.iter_mut().zip(source) {
         *t += scale * s;
+    }
+}
+
+/// The numbers one Adam update uses, converted to `f32` as dfdx converts
+/// them from its `f64` configuration.
+struct AdamConstants {
+    betas: [f32; 2],
+    /// `1 / (1 - βᵢᵗ)`, which dfdx computes inside its loop for every value.
+    corrections: [f32; 2],
+    eps: f32,
+    lr: f32,
+    /// The weight-decay factor, for L2 decay (added to the gradient) or
+    /// decoupled decay (added to the step).
+    l2: Option<f32>,
+    decoupled: Option<f32>,
+}
+
+/// One Adam update of `param` by `grad`, with its moments `m` and `v`:
+/// dfdx 0.13's arithmetic in dfdx's order, so that every value comes out the
+/// same to the last bit, on blocks that run on rayon's threads.
+pub fn adam_update(
+    cfg: &AdamConfig,
+    t: i32,
+    param: &mut [f32],
+    grad: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+) {
+    assert!(
+        grad.len() == param.len() && m.len() == param.len() && v.len() == param.len(),
+        "parameter, gradient and moments differ in length"
+    );
+    let betas = cfg.betas.map(|b| b as f32);
+    let constants = AdamConstants {
+        betas,
+        corrections: betas.map(|b| (1.0 - b.powi(t)).recip()),
+        eps: cfg.eps as f32,
+        lr: cfg.lr as f32,
+        l2: match cfg.weight_decay {
+            Some(WeightDecay::L2(wd)) => Some(wd as f32),
+            _ => None,
+        },
+        decoupled: match cfg.weight_decay {
+            Some(WeightDecay::Decoupled(wd)) => Some((wd * cfg.lr) as f32),
+            _ => None,
+        },
+    };
+    let task = rows_per_task(param.len(), 1);
+    param
+        .par_chunks_mut(task)
+        .zip(grad.par_chunks(task))
+        .zip(m.par_chunks_mut(task).zip(v.par_chunks_mut(task)))
+        .for_each(|((param, grad), (m, v))| adam_block(param, grad, m, v, &constants));
+}
+
+simd_dispatch!(
+    adam_block,
+    adam_rows,
+    <>,
+    (param: &mut [f32], grad: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamConstants) -> ()
+);
+
+#[inline(always)]
+fn adam_rows(param: &mut [f32], grad: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamConstants) {
+    let [b1, b2] = c.betas;
+    for ((p, &g), (m, v)) in param
+        .iter_mut()
+        .zip(grad)
+        .zip(m.iter_mut().zip(v.iter_mut()))
+    {
+        let mut g = g;
+        if let Some(wd) = c.l2 {
+            g += wd * *p;
+        }
+        *m = *m * b1 + g * (1.0 - b1);
+        *v = *v * b2 + g.powi(2) * (1.0 - b2);
+        let m_hat = *m * c.corrections[0];
+        let v_hat = *v * c.corrections[1];
+        g = c.lr * m_hat / (v_hat.sqrt() + c.eps);
+        if let Some(wd) = c.decoupled {
+            g += wd * *p;
+        }
+        *p -= g;
     }
 }
