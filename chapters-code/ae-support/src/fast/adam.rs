@@ -11,6 +11,7 @@
 //! dfdx's public API lends no parameter's storage out, so each update copies
 //! the values and the gradient out of dfdx and the new values back in.
 
+use super::buffers::Buffer;
 use super::kernels;
 use dfdx::nn::tensor_collection::{
     RecursiveWalker, TensorCollection, TensorOptions, TensorVisitor, ViewTensorMut,
@@ -32,8 +33,6 @@ pub struct Adam<M> {
     /// First and second moments of each parameter tensor, in the order the
     /// model lists its tensors.
     moments: Vec<[Vec<f32>; 2]>,
-    /// Room for one tensor's values and gradient, reused.
-    scratch: [Vec<f32>; 2],
     model: PhantomData<fn(&M)>,
 }
 
@@ -44,7 +43,6 @@ impl<M> Adam<M> {
             cfg,
             t: 0,
             moments: Vec::new(),
-            scratch: [Vec::new(), Vec::new()],
             model: PhantomData,
         }
     }
@@ -94,25 +92,18 @@ impl<M> TensorVisitor<f32, Cpu> for Step<'_, M> {
             return Ok(None);
         }
         let n = param.shape().num_elements();
-        let Adam {
-            cfg,
-            t,
-            moments,
-            scratch: [values, grad],
-            ..
-        } = &mut *self.adam;
+        let moments = &mut self.adam.moments;
         if moments.len() == self.index {
             moments.push([vec![0.0; n], vec![0.0; n]]);
         }
         let [m, v] = &mut moments[self.index];
-        assert_eq!(m.len(), n, "the model's tensors changed between updates");
         self.index += 1;
-        values.resize(n, 0.0);
-        grad.resize(n, 0.0);
-        param.copy_into(values);
-        self.gradients.get(param).copy_into(grad);
-        kernels::adam_update(cfg, *t, values, grad, m, v);
-        param.copy_from(values);
+        let (mut values, mut grad) = (Buffer::new(n), Buffer::new(n));
+        param.copy_into(&mut values);
+        self.gradients.get(param).copy_into(&mut grad);
+        // Checks, too, that the moments still fit the model's tensors.
+        kernels::adam_update(&self.adam.cfg, self.adam.t, &mut values, &grad, m, v);
+        param.copy_from(&values);
         Ok(None)
     }
 }
