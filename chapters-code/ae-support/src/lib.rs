@@ -3,7 +3,7 @@
 //! Each chapter crate tells its own story and leans on this crate for everything
 //! that is not the point of the chapter. Dependencies flow one way:
 //! [`training`] sits on [`batching`], which sits on [`data`], which sits on
-//! [`download`]; [`figures`] and [`checkpoint`] are leaves.
+//! [`download`]; [`figures`], [`checkpoint`] and [`threads`] are leaves.
 
 mod allocator;
 pub mod batching;
@@ -18,4 +18,5 @@ pub mod progress;
 pub mod split;
 pub mod summary;
 pub mod testing;
+pub mod threads;
 pub mod training;

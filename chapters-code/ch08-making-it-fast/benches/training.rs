@@ -154,7 +154,10 @@ fn idx_parsing(c: &mut Criterion) {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Also makes the main thread one of rayon's workers, as the chapters'
+/// programs and the `epoch` command do.
 fn config() -> Criterion {
+    ae_support::threads::main_thread_joins_pool();
     Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))

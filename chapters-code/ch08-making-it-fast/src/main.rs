@@ -41,6 +41,10 @@ struct EpochArgs {
     /// Seeds the weights, the images and the shuffling.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Leave the main thread out of rayon's pool, as a program that does not
+    /// call `ae_support::threads::main_thread_joins_pool` does.
+    #[arg(long)]
+    main_thread_waits: bool,
 }
 
 fn main() {
@@ -53,13 +57,21 @@ fn main() {
         eprintln!("error: --epochs, --batch-size and --samples must be at least 1");
         std::process::exit(2);
     }
+    if !args.main_thread_waits {
+        ae_support::threads::main_thread_joins_pool();
+    }
     let peaks = machine::matmul_peaks();
     let peak = peaks.best();
     println!(
-        "{}, {} threads, {}; matmul peak {peak:.0} GFLOP/s \
+        "{}, {} threads (main thread {}), {}; matmul peak {peak:.0} GFLOP/s \
          (1024 x 1024 f32: dfdx {:.0}, gemm 0.19 {:.0})",
         machine::cpu_name(),
         rayon::current_num_threads(),
+        if args.main_thread_waits {
+            "waiting"
+        } else {
+            "working"
+        },
         machine::allocator(),
         peaks.dfdx,
         peaks.fast,

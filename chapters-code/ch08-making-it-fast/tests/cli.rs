@@ -40,3 +40,44 @@ fn zero_epochs_is_refused_with_a_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--epochs"));
 }
+
+/// Whether the main thread works in rayon's pool changes where the work
+/// runs, not what it computes: the losses agree to the last printed digit.
+#[test]
+fn the_main_thread_setting_changes_no_loss() {
+    let table = |extra: &[&str]| {
+        let mut args = vec![
+            "epoch",
+            "--samples",
+            "512",
+            "--epochs",
+            "1",
+            "--builds",
+            "fast",
+        ];
+        args.extend_from_slice(extra);
+        let out = bench(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let losses = |stdout: &str| -> Vec<String> {
+        let rows = stdout.lines().filter(|l| l.starts_with("| 784"));
+        rows.map(|row| {
+            row.split('|')
+                .nth(8)
+                .expect("loss column")
+                .trim()
+                .to_owned()
+        })
+        .collect()
+    };
+    let (working, waiting) = (table(&[]), table(&["--main-thread-waits"]));
+    assert!(working.contains("(main thread working)"), "{working}");
+    assert!(waiting.contains("(main thread waiting)"), "{waiting}");
+    assert_eq!(losses(&working).len(), 4, "{working}");
+    assert_eq!(losses(&working), losses(&waiting));
+}
