@@ -21,7 +21,9 @@
 //!
 //! Each file may be stored as `name.gz` or unpacked as `name`. Only the two
 //! files a split needs are opened, so a test split works with no training
-//! files anywhere. When a file can be neither found nor downloaded, the error
+//! files anywhere. Each file opened is read to its end and checked against
+//! its header (and its gzip trailer), even when the split takes only its
+//! first images: a damaged download is rejected at once, naming the file. When a file can be neither found nor downloaded, the error
 //! lists every place looked and how to fix it, in one message.
 
 use std::fmt;

@@ -10,8 +10,10 @@
 //! panic: a corrupt or half-downloaded file is an ordinary event when the data
 //! comes from the internet, and the reader should be told which file to delete.
 //!
-//! The `_range` readers return a slice of the examples and stop reading once it
-//! is complete, so taking `test[:1000]` does not unpack all 10,000 images.
+//! The `_range` readers return a slice of the examples but still read the
+//! whole file: a damaged file must be rejected whatever slice is asked for, and
+//! only at the end of the data can its length be compared with the header's
+//! and a gzip stream's trailer (CRC-32 and length) be checked.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -80,7 +82,7 @@ pub enum IdxError {
     },
     /// The file ends before the data its header promises.
     #[error(
-        "{}: truncated: its header promises at least {expected} bytes (unpacked) but it holds \
+        "{}: truncated: its header promises {expected} bytes (unpacked) but it holds \
          only {found}; a partial download? delete it and fetch it again",
         path.display()
     )]
@@ -91,6 +93,31 @@ pub enum IdxError {
         expected: usize,
         /// Bytes actually present.
         found: usize,
+    },
+    /// The file holds more data than its header promises.
+    #[error(
+        "{}: {found} bytes (unpacked) where its header promises exactly {expected}; \
+         the file is damaged: delete it and fetch it again",
+        path.display()
+    )]
+    TooLong {
+        /// The file.
+        path: PathBuf,
+        /// Bytes (after decompression) the header implies.
+        expected: usize,
+        /// Bytes actually present.
+        found: usize,
+    },
+    /// A gzip stream holds all the data but stops before its trailer, so its
+    /// CRC-32 cannot be checked.
+    #[error(
+        "{}: the gzip stream stops before its trailer (CRC-32 and length); \
+         a partial download? delete it and fetch it again",
+        path.display()
+    )]
+    GzipCut {
+        /// The file.
+        path: PathBuf,
     },
     /// The images are not 28x28.
     #[error("{}: images are {rows}x{cols}, expected {SIDE}x{SIDE}", path.display())]
@@ -131,14 +158,15 @@ pub fn read_images(path: &Path) -> Result<IdxImages, IdxError> {
     read_image_range(reader, path, count, 0..count)
 }
 
-/// Reads images `range` of an IDX image file, leaving the rest unread.
+/// Reads images `range` of an IDX image file, checking the whole file.
 pub fn read_images_range(path: &Path, range: Range<usize>) -> Result<IdxImages, IdxError> {
     let mut reader = open(path)?;
     let count = read_images_header(&mut reader, path)?;
     read_image_range(reader, path, count, range)
 }
 
-/// How many images an IDX image file says it holds; reads only the header.
+/// How many images an IDX image file says it holds; reads only the header,
+/// so the rest of the file is not checked.
 pub fn count_images(path: &Path) -> Result<usize, IdxError> {
     read_images_header(&mut open(path)?, path)
 }
@@ -150,14 +178,15 @@ pub fn read_labels(path: &Path) -> Result<Vec<u8>, IdxError> {
     read_label_range(reader, path, count, 0..count)
 }
 
-/// Reads labels `range` of an IDX label file, leaving the rest unread.
+/// Reads labels `range` of an IDX label file, checking the whole file.
 pub fn read_labels_range(path: &Path, range: Range<usize>) -> Result<Vec<u8>, IdxError> {
     let mut reader = open(path)?;
     let count = read_labels_header(&mut reader, path)?;
     read_label_range(reader, path, count, range)
 }
 
-/// How many labels an IDX label file says it holds; reads only the header.
+/// How many labels an IDX label file says it holds; reads only the header,
+/// so the rest of the file is not checked.
 pub fn count_labels(path: &Path) -> Result<usize, IdxError> {
     read_labels_header(&mut open(path)?, path)
 }
@@ -279,8 +308,10 @@ fn read_label_range(
     Ok(labels)
 }
 
-/// Skips to record `range.start` and reads `range.len()` records of
-/// `record_bytes` each. The header has already been consumed.
+/// Reads the rest of the file (the header has been consumed), keeping records
+/// `range` of `record_bytes` each, and checks that the data is exactly the
+/// `count` records the header promises. Reading to the end is also what makes
+/// the gzip decoder check its trailer.
 fn read_records(
     mut reader: Box<dyn Read>,
     path: &Path,
@@ -296,25 +327,59 @@ fn read_records(
             count,
         });
     }
-    let skip = range.start * record_bytes;
-    let wanted = range.len() * record_bytes;
-    let skipped = skip_up_to(&mut reader, path, skip)?;
+    let keep = range.start * record_bytes..range.end * record_bytes;
     // Capacity is not taken from the header alone: a corrupt count must not
     // trigger a huge allocation before the data proves it exists.
-    let mut records = Vec::with_capacity(wanted.min(64 * 1024 * 1024));
-    let found = if skipped == skip {
-        read_up_to(&mut reader, path, wanted, &mut records)?
-    } else {
-        0
-    };
-    if skipped < skip || found < wanted {
-        return Err(IdxError::Truncated {
-            path: path.to_path_buf(),
-            expected: header_bytes + skip + wanted,
-            found: header_bytes + skipped + found,
-        });
+    let mut records = Vec::with_capacity(keep.len().min(64 * 1024 * 1024));
+    let mut chunk = vec![0; 64 * 1024];
+    let mut position = 0;
+    let expected = count
+        .saturating_mul(record_bytes)
+        .saturating_add(header_bytes);
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // A gzip stream cut short: the data or its trailer is missing.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                let found = header_bytes + position;
+                return Err(if found < expected {
+                    IdxError::Truncated {
+                        path: path.to_path_buf(),
+                        expected,
+                        found,
+                    }
+                } else {
+                    IdxError::GzipCut {
+                        path: path.to_path_buf(),
+                    }
+                });
+            }
+            Err(e) => return Err(io_error(path, e)),
+        };
+        let from = position.max(keep.start);
+        let to = (position + n).min(keep.end);
+        if from < to {
+            records.extend_from_slice(&chunk[from - position..to - position]);
+        }
+        position += n;
     }
-    Ok(records)
+    let found = header_bytes + position;
+    let path = path.to_path_buf();
+    match found.cmp(&expected) {
+        std::cmp::Ordering::Less => Err(IdxError::Truncated {
+            path,
+            expected,
+            found,
+        }),
+        std::cmp::Ordering::Greater => Err(IdxError::TooLong {
+            path,
+            expected,
+            found,
+        }),
+        std::cmp::Ordering::Equal => Ok(records),
+    }
 }
 
 /// Appends up to `limit` bytes to `out`, returning how many were read. An
@@ -332,23 +397,6 @@ fn read_up_to(
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(out.len() - before),
         Err(e) => Err(io_error(path, e)),
     }
-}
-
-/// Reads and discards up to `limit` bytes, returning how many there were.
-fn skip_up_to(reader: &mut dyn Read, path: &Path, limit: usize) -> Result<usize, IdxError> {
-    const CHUNK: usize = 64 * 1024;
-    let mut scratch = Vec::with_capacity(CHUNK.min(limit));
-    let mut skipped = 0;
-    while skipped < limit {
-        let want = CHUNK.min(limit - skipped);
-        scratch.clear();
-        let got = read_up_to(reader, path, want, &mut scratch)?;
-        skipped += got;
-        if got < want {
-            break;
-        }
-    }
-    Ok(skipped)
 }
 
 fn io_error(path: &Path, source: io::Error) -> IdxError {

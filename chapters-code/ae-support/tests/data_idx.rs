@@ -67,20 +67,105 @@ fn range_reads_return_exactly_the_slice() {
 }
 
 #[test]
-fn a_slice_before_a_truncation_still_reads() {
-    // Slices stop reading once complete, so only the bytes they need must exist.
+fn a_slice_before_a_truncation_is_still_rejected() {
+    // A slice needs only its own bytes, but a damaged file is rejected whatever
+    // slice is asked for.
     let dir = TempDir::new("idx-early");
     let mut bytes = images_idx(10, 28, 28);
     bytes.truncate(16 + 5 * 784);
     let path = write(dir.path(), "images", &bytes);
-    assert_eq!(
-        idx::read_images_range(&path, 0..5).unwrap().pixels,
-        expected_pixels(0..5)
-    );
     assert!(matches!(
-        idx::read_images_range(&path, 0..6),
-        Err(IdxError::Truncated { .. })
+        idx::read_images_range(&path, 0..5),
+        Err(IdxError::Truncated {
+            expected: 7856,
+            found: 3936,
+            ..
+        })
     ));
+}
+
+#[test]
+fn every_kind_of_damage_is_rejected_whatever_slice_is_asked() {
+    let dir = TempDir::new("idx-damage");
+    let images = images_idx(40, 28, 28);
+    let labels = labels_idx(&cycling_labels(40, 0));
+    for damage in Damage::ALL {
+        let image_path = write(
+            dir.path(),
+            &format!("images-{damage:?}{}", damage.suffix()),
+            &damage.apply(&images, 16),
+        );
+        let label_path = write(
+            dir.path(),
+            &format!("labels-{damage:?}{}", damage.suffix()),
+            &damage.apply(&labels, 8),
+        );
+        for range in [0..1, 0..10, 35..40, 0..40] {
+            let error = idx::read_images_range(&image_path, range.clone()).unwrap_err();
+            let message = error.to_string();
+            assert!(
+                message.contains(&image_path.display().to_string()),
+                "{damage:?} {range:?}: {message}"
+            );
+            assert!(
+                matches!(
+                    (damage, &error),
+                    (
+                        Damage::GzipCutToAThird | Damage::GzipHoldingHalf,
+                        IdxError::Truncated {
+                            expected: 31376,
+                            ..
+                        }
+                    ) | (
+                        Damage::RawWithTrailingBytes,
+                        IdxError::TooLong {
+                            expected: 31376,
+                            found: 31476,
+                            ..
+                        }
+                    )
+                ),
+                "{damage:?} {range:?}: {error:?}"
+            );
+            let error = idx::read_labels_range(&label_path, range.clone()).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains(&label_path.display().to_string()),
+                "{damage:?} {range:?}: {error}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_gzip_trailer_that_does_not_match_is_rejected() {
+    let dir = TempDir::new("idx-trailer");
+    let gz = gzip(&images_idx(3, 28, 28));
+    let trailer = gz.len() - 8;
+
+    let mut bad_crc = gz.clone();
+    bad_crc[trailer] ^= 0xff;
+    let path = write(dir.path(), "bad-crc.gz", &bad_crc);
+    let error = idx::read_images_range(&path, 0..1).unwrap_err();
+    assert!(matches!(&error, IdxError::Io { .. }), "{error:?}");
+    assert!(error.to_string().contains("checksum"), "{error}");
+
+    let mut bad_size = gz.clone();
+    bad_size[gz.len() - 4] ^= 0x01;
+    let path = write(dir.path(), "bad-size.gz", &bad_size);
+    assert!(matches!(
+        idx::read_images_range(&path, 0..1),
+        Err(IdxError::Io { .. })
+    ));
+
+    let path = write(dir.path(), "no-trailer.gz", &gz[..trailer]);
+    let error = idx::read_images_range(&path, 0..1).unwrap_err();
+    assert!(
+        matches!(&error, IdxError::GzipCut { path: p } if *p == path),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("trailer"), "{error}");
 }
 
 #[test]

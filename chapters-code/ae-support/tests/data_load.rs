@@ -200,6 +200,51 @@ fn file_errors_pass_through_naming_the_file() {
 }
 
 #[test]
+fn a_damaged_file_is_rejected_even_for_a_small_slice() {
+    // The split reads only the first 1,024 of 2,000 examples, but each file
+    // loaded is checked to its end.
+    let count = 2000;
+    let files = [
+        ("t10k-images-idx3-ubyte", images_idx(count, 28, 28), 16),
+        (
+            "t10k-labels-idx1-ubyte",
+            labels_idx(&cycling_labels(count, 0)),
+            8,
+        ),
+    ];
+    for damage in Damage::ALL {
+        for damaged in 0..files.len() {
+            let dir = TempDir::new("load-damaged");
+            for (i, (name, bytes, header)) in files.iter().enumerate() {
+                let bytes = if i == damaged {
+                    damage.apply(bytes, *header)
+                } else {
+                    bytes.clone()
+                };
+                write(dir.path(), &format!("{name}{}", damage.suffix()), &bytes);
+            }
+            let source = offline_source(
+                Dataset::Mnist,
+                &[dir.path().to_path_buf()],
+                dir.join("cache"),
+            );
+            let error = source.load(&split("test[:1024]")).unwrap_err();
+            let bad_file = dir.join(&format!("{}{}", files[damaged].0, damage.suffix()));
+            let message = error.to_string();
+            assert!(
+                message.contains(&bad_file.display().to_string()),
+                "{damage:?}: {message}"
+            );
+            let what = match damage {
+                Damage::RawWithTrailingBytes => "where its header promises exactly",
+                _ => "truncated",
+            };
+            assert!(message.contains(what), "{damage:?}: {message}");
+        }
+    }
+}
+
+#[test]
 fn a_split_larger_than_the_data_is_an_error() {
     let dir = TempDir::new("load-split");
     write_test_part_gz(dir.path(), 10, 0);

@@ -82,6 +82,53 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+/// The three ways a downloaded file is usually damaged, each applied to a
+/// well-formed IDX file `idx` holding `count` records after its header.
+#[derive(Clone, Copy, Debug)]
+pub enum Damage {
+    /// A gzip file cut to a third of its bytes (an interrupted download).
+    GzipCutToAThird,
+    /// A well-formed gzip stream whose data stops halfway through the records.
+    GzipHoldingHalf,
+    /// Unpacked, with bytes after the last record.
+    RawWithTrailingBytes,
+}
+
+impl Damage {
+    pub const ALL: [Damage; 3] = [
+        Damage::GzipCutToAThird,
+        Damage::GzipHoldingHalf,
+        Damage::RawWithTrailingBytes,
+    ];
+
+    /// The damaged bytes, given the header length of `idx`.
+    pub fn apply(self, idx: &[u8], header_bytes: usize) -> Vec<u8> {
+        match self {
+            Damage::GzipCutToAThird => {
+                let gz = gzip(idx);
+                gz[..gz.len() / 3].to_vec()
+            }
+            Damage::GzipHoldingHalf => {
+                let half = header_bytes + (idx.len() - header_bytes) / 2;
+                gzip(&idx[..half])
+            }
+            Damage::RawWithTrailingBytes => {
+                let mut bytes = idx.to_vec();
+                bytes.extend_from_slice(&[0; 100]);
+                bytes
+            }
+        }
+    }
+
+    /// File-name suffix matching the encoding.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Damage::RawWithTrailingBytes => "",
+            _ => ".gz",
+        }
+    }
+}
+
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     fs::create_dir_all(dir).unwrap();
     let path = dir.join(name);
