@@ -187,11 +187,7 @@ fn at_least_one(text: &str) -> Result<usize, String> {
 
 /// Parses the command line of `C`, with chapter-specific defaults such as
 /// `[("epochs", "10"), ("batch_size", "256")]` (clap argument ids use `_`).
-///
-/// Every chapter's program starts here, so this is also where the main
-/// thread joins the thread pool (see [`crate::threads`]).
 pub fn parse<C: Parser>(defaults: &[(&'static str, &'static str)]) -> C {
-    crate::threads::main_thread_joins_pool();
     let mut command = C::command();
     for &(id, value) in defaults {
         command = command.mut_arg(id, |arg| arg.required(false).default_value(value));
