@@ -12,7 +12,8 @@
 //! Where the files come from, first match wins, file by file:
 //!
 //! 1. the `--data-dir` folder, if given (it must exist);
-//! 2. the folder in `MNIST_DIR` / `FASHION_MNIST_DIR`, if set (it must exist);
+//! 2. otherwise the folder in `MNIST_DIR` / `FASHION_MNIST_DIR`, if set (it
+//!    must exist); `--data-dir` takes precedence over the variable;
 //! 3. `./data/mnist/` or `./data/fashion-mnist/`;
 //! 4. for Fashion-MNIST, `/usr/share/datasets/fashion-mnist/` (Debian's
 //!    `dataset-fashion-mnist` package);
@@ -26,6 +27,7 @@
 //! first images: a damaged download is rejected at once, naming the file. When a file can be neither found nor downloaded, the error
 //! lists every place looked and how to fix it, in one message.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -263,24 +265,35 @@ pub struct DataSource {
 impl DataSource {
     /// The search order described in the [module documentation](self), read
     /// from `data_dir` and the environment.
-    ///
-    /// A `data_dir` or environment folder that does not exist is an error at
-    /// once: it is almost certainly a typo, and silently downloading somewhere
-    /// else instead would hide it.
     pub fn from_env(dataset: Dataset, data_dir: Option<&Path>) -> Result<DataSource, DataError> {
+        DataSource::from_vars(dataset, data_dir, |name| std::env::var_os(name))
+    }
+
+    /// [`DataSource::from_env`] with the environment given as a function, so
+    /// the policy can be checked without touching the process's environment.
+    ///
+    /// `--data-dir` takes precedence: when it is given the folder variable is
+    /// not read at all, so a stale `MNIST_DIR` cannot block an explicit flag.
+    /// A folder that is used but does not exist is an error at once: it is
+    /// almost certainly a typo, and silently downloading somewhere else
+    /// instead would hide it.
+    pub fn from_vars(
+        dataset: Dataset,
+        data_dir: Option<&Path>,
+        var: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<DataSource, DataError> {
+        let env_var = dataset.dir_env_var();
         let mut search = Vec::new();
         if let Some(dir) = data_dir {
             search.push(existing_dir(dir.to_path_buf(), "--data-dir")?);
-        }
-        let env_var = dataset.dir_env_var();
-        if let Some(dir) = std::env::var_os(env_var).filter(|v| !v.is_empty()) {
+        } else if let Some(dir) = var(env_var).filter(|v| !v.is_empty()) {
             search.push(existing_dir(PathBuf::from(dir), env_var)?);
         }
         search.extend(dataset.default_dirs());
-        let mirror = match std::env::var(dataset.mirror_env_var()) {
-            Ok(url) if url.trim().is_empty() => None,
-            Ok(url) => Some(url),
-            Err(_) => Some(dataset.default_mirror().to_string()),
+        let mirror = match var(dataset.mirror_env_var()) {
+            Some(url) if url.to_string_lossy().trim().is_empty() => None,
+            Some(url) => Some(url.to_string_lossy().into_owned()),
+            None => Some(dataset.default_mirror().to_string()),
         };
         Ok(DataSource {
             dataset,

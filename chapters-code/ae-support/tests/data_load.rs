@@ -3,6 +3,7 @@
 
 mod data_fixtures;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -422,6 +423,43 @@ fn data_dir_comes_first_and_defaults_last() {
     write_test_part_gz(dir.path(), 3, 7);
     let images = data::load(Dataset::Mnist, &split("test"), Some(dir.path())).unwrap();
     assert_eq!(images.labels, vec![7, 8, 9]);
+}
+
+#[test]
+fn data_dir_takes_precedence_over_the_environment() {
+    let dir = TempDir::new("load-flag-over-env");
+    let env = |name: &str| match name {
+        "MNIST_DIR" => Some(OsString::from("/nonexistent")),
+        _ => None,
+    };
+    let source = DataSource::from_vars(Dataset::Mnist, Some(dir.path()), env).unwrap();
+    assert_eq!(source.search[0].origin, "--data-dir");
+    assert!(source.search.iter().all(|d| d.origin != "MNIST_DIR"));
+
+    // Without the flag, the variable is used, and a missing folder is an error.
+    let error = DataSource::from_vars(Dataset::Mnist, None, env).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            DataError::DataDirMissing {
+                origin: "MNIST_DIR",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let env_dir = |name: &str| (name == "MNIST_DIR").then(|| dir.path().as_os_str().to_owned());
+    let source = DataSource::from_vars(Dataset::Mnist, None, env_dir).unwrap();
+    assert_eq!(source.search[0].path, dir.path());
+    assert_eq!(source.search[0].origin, "MNIST_DIR");
+    assert!(source.mirror.is_some());
+    let offline = |name: &str| (name == "MNIST_MIRROR").then(OsString::new);
+    assert_eq!(
+        DataSource::from_vars(Dataset::Mnist, None, offline)
+            .unwrap()
+            .mirror,
+        None
+    );
 }
 
 #[test]
