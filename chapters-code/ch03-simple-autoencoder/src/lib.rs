@@ -7,7 +7,9 @@
 //!   logits), the evaluation loss, and reconstructions.
 //! * [`toy`]: a 100-4-100 autoencoder on generated data, against a baseline.
 //! * [`checkpoints`]: where the trained weights are kept for chapter 4.
+//! * [`adadelta`]: Keras' Adadelta optimiser, which dfdx lacks.
 
+pub mod adadelta;
 pub mod checkpoints;
 pub mod model;
 pub mod toy;

@@ -4,8 +4,10 @@
 //! * [`psnr`]: peak signal-to-noise ratio, the score of a denoiser.
 //! * [`denoising`]: training chapter 3's autoencoders on noisy inputs and
 //!   clean targets, with fresh noise for every batch, and scoring them.
+//! * [`nadam`]: Keras 3's Nadam optimiser, which dfdx lacks.
 
 pub mod denoising;
+pub mod nadam;
 pub mod noise;
 pub mod psnr;
 
