@@ -2,6 +2,7 @@
 //! binary the way a reader does.
 
 use crate::data::Dataset;
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -54,4 +55,49 @@ pub fn assert_error(output: &Output, expected: &str) {
         "expected `{expected}` in:\n{message}"
     );
     assert!(!message.contains("panicked"), "{message}");
+}
+
+/// The folder named by `dataset`'s variable (`MNIST_DIR` or
+/// `FASHION_MNIST_DIR`), for tests marked
+/// `#[ignore = "needs MNIST_DIR (real MNIST)"]`. Such a test runs only when
+/// asked for (`--include-ignored`, as CI does with the data present), so
+/// missing data fails it instead of letting it pass without checking anything.
+#[track_caller]
+pub fn data_dir(dataset: Dataset) -> PathBuf {
+    let var = dataset.dir_env_var();
+    required_dir(var, std::env::var_os(var))
+}
+
+#[track_caller]
+fn required_dir(var: &str, value: Option<OsString>) -> PathBuf {
+    let dir = PathBuf::from(value.unwrap_or_default());
+    assert!(
+        dir.is_dir(),
+        "this test needs {var} naming the folder with the real data; it is {:?}",
+        dir.display().to_string()
+    );
+    dir
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required_dir;
+
+    #[test]
+    #[should_panic(expected = "this test needs MNIST_DIR")]
+    fn a_data_test_without_its_variable_fails() {
+        required_dir("MNIST_DIR", None);
+    }
+
+    #[test]
+    #[should_panic(expected = "this test needs FASHION_MNIST_DIR")]
+    fn a_data_test_with_a_missing_folder_fails() {
+        required_dir("FASHION_MNIST_DIR", Some("/nonexistent".into()));
+    }
+
+    #[test]
+    fn an_existing_folder_is_returned() {
+        let dir = std::env::temp_dir();
+        assert_eq!(required_dir("MNIST_DIR", Some(dir.clone().into())), dir);
+    }
 }

@@ -1,7 +1,9 @@
 //! The chapter 4 binary: a clear error without data, and, when MNIST is
-//! available (MNIST_DIR set), training the missing weights, then loading them.
+//! available (ignored unless asked for; needs MNIST_DIR), training the missing
+//! weights, then loading them.
 
-use ae_support::testing::{assert_error, run, scratch_dir};
+use ae_support::data::Dataset;
+use ae_support::testing::{assert_error, data_dir, run, scratch_dir};
 use std::process::Output;
 
 fn ch04(args: &[&str]) -> Output {
@@ -15,14 +17,14 @@ fn a_missing_data_folder_is_a_clear_error() {
 }
 
 #[test]
+#[ignore = "needs MNIST_DIR (real MNIST)"]
 fn missing_weights_are_trained_then_loaded() {
-    if std::env::var_os("MNIST_DIR").is_none() {
-        println!("skipped: MNIST_DIR is not set");
-        return;
-    }
+    let data = data_dir(Dataset::Mnist);
     let dir = scratch_dir("ch04-run");
     let weights = dir.join("simple.safetensors");
     let args = [
+        "--data-dir",
+        data.to_str().unwrap(),
         "--epochs",
         "1",
         "--quiet",

@@ -1,7 +1,8 @@
 //! The binary refuses bad flags with a message, and (given real data) runs end
 //! to end on a tiny slice.
 
-use ae_support::testing::{assert_usage_error, stderr};
+use ae_support::data::Dataset;
+use ae_support::testing::{assert_usage_error, data_dir, stderr};
 use std::path::PathBuf;
 use std::process::Output;
 
@@ -62,15 +63,14 @@ fn missing_data_is_an_error_with_a_message_not_a_panic() {
 }
 
 #[test]
+#[ignore = "needs MNIST_DIR (real MNIST)"]
 fn a_tiny_run_on_real_data_prints_psnr_and_writes_its_files() {
-    let Ok(dir) = std::env::var("MNIST_DIR") else {
-        println!("skipped: MNIST_DIR is not set");
-        return;
-    };
+    let dir = data_dir(Dataset::Mnist);
+    let dir = dir.to_str().unwrap();
     let figures = std::env::temp_dir().join(format!("ch05-cli-test-{}", std::process::id()));
     let output = run(&[
         "--data-dir",
-        &dir,
+        dir,
         "--train-split",
         "test[:300]",
         "--eval-split",

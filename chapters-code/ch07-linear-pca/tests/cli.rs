@@ -1,6 +1,7 @@
 //! The binary as a reader runs it.
 
-use ae_support::testing::{assert_error, scratch_dir};
+use ae_support::data::Dataset;
+use ae_support::testing::{assert_error, data_dir, scratch_dir};
 use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
@@ -52,11 +53,9 @@ fn mnist_without_data_is_an_error_not_a_panic() {
 }
 
 #[test]
+#[ignore = "needs MNIST_DIR (real MNIST)"]
 fn mnist_comparison_on_a_small_slice() {
-    let Some(data) = std::env::var_os("MNIST_DIR") else {
-        println!("skipped: set MNIST_DIR to run the MNIST comparison");
-        return;
-    };
+    let data = data_dir(Dataset::Mnist);
     let dir = scratch_dir("ch07-mnist");
     let out = run(&[
         "--mnist",
