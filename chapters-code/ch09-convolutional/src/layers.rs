@@ -5,13 +5,16 @@
 //! * [`conv`]: 2-D convolution, with "same" or "valid" padding and a stride.
 //! * [`transpose`]: transposed convolution, a learned up-sampling.
 //! * [`resample`]: 2×2 max pooling and nearest-neighbour up-sampling.
+//! * [`reshape`]: from rows of pixels to feature maps and back.
 
 pub mod conv;
 pub mod resample;
+pub mod reshape;
 pub mod transpose;
 
 pub use conv::{Conv2D, Conv2DLayer, Same, Strided, Valid};
 pub use resample::{MaxPool2D, UpSample2D};
+pub use reshape::{Flatten, ToImages};
 pub use transpose::{ConvTranspose2D, ConvTranspose2DLayer};
 
 use dfdx::prelude::*;
