@@ -185,6 +185,26 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
+/// Lets a chapter's program stop quietly when the reader closes its output,
+/// as in `cargo run -p ch01-tensors-layers | head -2`. Call it first in `main`.
+///
+/// Rust ignores SIGPIPE, so writing to a closed pipe returns an error, and
+/// `println!` turns that error into a panic with a backtrace. Every command-line
+/// tool the reader knows instead dies quietly of SIGPIPE, which is the signal's
+/// default action; restoring it is one call, and covers every write to stdout
+/// or stderr (progress bars included) without wrapping each `println!`.
+/// Sockets are unaffected: the standard library sends with `MSG_NOSIGNAL`, so a
+/// download still gets an ordinary error. Elsewhere than on Unix there is no
+/// SIGPIPE and nothing to do.
+pub fn exit_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called at the start of `main`, before any other thread exists;
+    // setting a signal's disposition to its default installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Parses the command line of `C`, with chapter-specific defaults such as
 /// `[("epochs", "10"), ("batch_size", "256")]` (clap argument ids use `_`).
 pub fn parse<C: Parser>(defaults: &[(&'static str, &'static str)]) -> C {

@@ -29,6 +29,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    ae_support::cli::exit_quietly_on_closed_pipe();
     let cli = Cli::parse();
     ae_support::cli::exit_code(run(&cli))
 }

@@ -50,6 +50,7 @@ const FRESH_NOTES: usize = 100_000;
 const DEFAULT_WATCH: [usize; 4] = [0, 1, 5, 20];
 
 fn main() -> ExitCode {
+    ae_support::cli::exit_quietly_on_closed_pipe();
     ae_support::cli::exit_code(run(Cli::parse()))
 }
 

@@ -37,6 +37,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    ae_support::cli::exit_quietly_on_closed_pipe();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "10"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))
 }

@@ -27,6 +27,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    ae_support::cli::exit_quietly_on_closed_pipe();
     // The same defaults as chapter 3, so that weights trained here match its.
     let cli: Cli = ae_support::cli::parse(&[("epochs", "10"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))

@@ -48,6 +48,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    ae_support::cli::exit_quietly_on_closed_pipe();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "30"), ("batch_size", "32")]);
     ae_support::cli::exit_code(run(cli))
 }

@@ -62,6 +62,7 @@ fn positive(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
+    ae_support::cli::exit_quietly_on_closed_pipe();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "50"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))
 }

@@ -48,6 +48,7 @@ struct EpochArgs {
 }
 
 fn main() {
+    ae_support::cli::exit_quietly_on_closed_pipe();
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Epoch(args)) => args,
