@@ -3,20 +3,18 @@
 //! Each chapter crate tells its own story and leans on this crate for everything
 //! that is not the point of the chapter. Dependencies flow one way:
 //! [`training`] sits on [`batching`], which sits on [`data`], which sits on
-//! [`download`]; [`figures`], [`checkpoint`] and [`threads`] are leaves.
+//! [`download`]; [`figures`] and [`checkpoint`] are leaves.
 
-mod allocator;
 pub mod batching;
 pub mod checkpoint;
 pub mod cli;
 pub mod data;
 pub mod download;
-pub mod fast;
 pub mod figures;
 pub mod idx;
+pub mod losses;
 pub mod progress;
 pub mod split;
 pub mod summary;
 pub mod testing;
-pub mod threads;
 pub mod training;

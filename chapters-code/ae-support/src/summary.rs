@@ -32,8 +32,6 @@ use dfdx::nn::modules::{
 use dfdx::shapes::Dtype;
 use dfdx::tensor::Storage;
 
-use crate::fast::{Activation, DenseLayer, Identity};
-
 /// One line of the summary table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerRow {
@@ -112,8 +110,7 @@ impl Position {
 
 /// A module that can describe itself as rows of a summary table.
 ///
-/// Implemented for dfdx's linear layers, the support crate's fused
-/// [`DenseLayer`], common activations, dropout and tuples of up to six such
+/// Implemented for dfdx's linear layers, common activations, dropout and tuples of up to six such
 /// modules (nested freely). Implement it for a
 /// custom layer to make models containing it summarisable.
 pub trait Summary {
@@ -142,27 +139,6 @@ impl<const I: usize, const O: usize, E: Dtype, D: Storage<E>> Summary for Linear
             Some(vec![O]),
             params,
         ));
-        Some(vec![O])
-    }
-}
-
-/// One row, named as the layer is written: `Dense<784, 32, ReLU>`, or
-/// `Dense<32, 784>` for the default [`Identity`].
-impl<const I: usize, const O: usize, A: Activation, E: Dtype, D: Storage<E>> Summary
-    for DenseLayer<I, O, A, E, D>
-{
-    fn describe(
-        &self,
-        at: &Position,
-        _input: Option<&[usize]>,
-        rows: &mut Vec<LayerRow>,
-    ) -> Option<Vec<usize>> {
-        let kind = if std::any::TypeId::of::<A>() == std::any::TypeId::of::<Identity>() {
-            format!("Dense<{I}, {O}>")
-        } else {
-            format!("Dense<{I}, {O}, {}>", A::NAME)
-        };
-        rows.push(LayerRow::layer(at, kind, Some(vec![O]), I * O + O));
         Some(vec![O])
     }
 }

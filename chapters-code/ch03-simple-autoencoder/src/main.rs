@@ -6,6 +6,7 @@ use ae_support::checkpoint;
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::Images;
 use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, loss_curves};
+use ae_support::losses::BinaryCrossEntropy;
 use ae_support::training::History;
 use ch03_simple_autoencoder::checkpoints::default_checkpoint;
 use ch03_simple_autoencoder::toy::toy_experiment;
@@ -36,8 +37,12 @@ struct Cli {
     toy_epochs: u16,
 }
 
+#[global_allocator]
+static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
+
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
+    ae_fast::threads::main_thread_joins_pool();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "10"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))
 }
@@ -92,16 +97,26 @@ fn run(cli: Cli) -> RunResult {
             Architecture::Simple => {
                 let model = dev.build_module::<SimpleAutoencoder, f32>();
                 println!("  {} trainable parameters", model.num_trainable_params());
-                let (model, history) =
-                    fit_autoencoder(model, &train.pixels, &eval.pixels, &config)?;
+                let (model, history) = fit_autoencoder(
+                    model,
+                    BinaryCrossEntropy,
+                    &train.pixels,
+                    &eval.pixels,
+                    &config,
+                )?;
                 checkpoint::save(&model, &path)?;
                 (history, reconstruct(&model, &shown_pixels))
             }
             Architecture::Deep => {
                 let model = dev.build_module::<DeepAutoencoder, f32>();
                 println!("  {} trainable parameters", model.num_trainable_params());
-                let (model, history) =
-                    fit_autoencoder(model, &train.pixels, &eval.pixels, &config)?;
+                let (model, history) = fit_autoencoder(
+                    model,
+                    BinaryCrossEntropy,
+                    &train.pixels,
+                    &eval.pixels,
+                    &config,
+                )?;
                 checkpoint::save(&model, &path)?;
                 (history, reconstruct(&model, &shown_pixels))
             }

@@ -4,16 +4,13 @@
 //! halves apart: in `(Encoder, Decoder)` the field `.0` is the encoder and
 //! `.1` the decoder. Chapter 4 relies on exactly that.
 //!
-//! Each layer is a [`Dense`]: dfdx's `Linear` followed by an activation, the
-//! two computed as one operation, which trains several times faster than the
-//! plain pair and gives the same numbers. `Dense<784, 32, ReLU>` stands for
-//! `(Linear<784, 32>, ReLU)`, and `Dense<32, 784>` for `Linear<32, 784>`.
+//! Each layer is dfdx's `Linear`, followed by its activation where it has
+//! one: `(Linear<784, 32>, ReLU)` is Keras' `Dense(32, activation="relu")`.
 //!
 //! The decoder's last layer has no activation: it produces *logits*. The loss
 //! applies the sigmoid inside a numerically stable formula, and
 //! [`crate::training::reconstruct`] applies it when we want to look at pixels.
 
-use ae_support::fast::Dense;
 use dfdx::prelude::*;
 
 /// Pixels of one MNIST image, flattened: 28 × 28.
@@ -25,26 +22,26 @@ pub const DEEP_HIDDEN: usize = 128;
 
 // ANCHOR: simple
 /// 784 pixels in, 32 numbers out, each passed through ReLU.
-pub type SimpleEncoder = Dense<784, 32, ReLU>;
+pub type SimpleEncoder = (Linear<784, 32>, ReLU);
 /// 32 numbers in, 784 logits out (sigmoid them to get pixel intensities).
-pub type SimpleDecoder = Dense<32, 784>;
+pub type SimpleDecoder = Linear<32, 784>;
 /// The whole model: `.0` is the encoder, `.1` the decoder.
 pub type SimpleAutoencoder = (SimpleEncoder, SimpleDecoder);
 // ANCHOR_END: simple
 
 // ANCHOR: deep
 /// 784 → 128 → 32, ReLU after each layer.
-pub type DeepEncoder = (Dense<784, 128, ReLU>, Dense<128, 32, ReLU>);
+pub type DeepEncoder = ((Linear<784, 128>, ReLU), (Linear<128, 32>, ReLU));
 /// 32 → 128 → 784 logits.
-pub type DeepDecoder = (Dense<32, 128, ReLU>, Dense<128, 784>);
+pub type DeepDecoder = ((Linear<32, 128>, ReLU), Linear<128, 784>);
 /// The deep model, split the same way: `.0` encoder, `.1` decoder.
 pub type DeepAutoencoder = (DeepEncoder, DeepDecoder);
 // ANCHOR_END: deep
 
 // ANCHOR: built
 /// What a model *description* becomes once its weights live on a device:
-/// `Dense<784, 32, ReLU>` describes a layer, `Built<Dense<784, 32, ReLU>>`
-/// holds its weight matrix and bias as `f32` tensors on the CPU.
+/// `Linear<784, 32>` describes a layer, `Built<Linear<784, 32>>` holds its
+/// weight matrix and bias as `f32` tensors on the CPU.
 pub type Built<M> = <M as BuildOnDevice<Cpu, f32>>::Built;
 
 /// A simple autoencoder with weights.
@@ -109,17 +106,14 @@ mod tests {
     }
 
     #[test]
-    fn dense_layers_compute_what_linear_and_relu_compute() {
-        type Plain = ((Linear<784, 32>, ReLU), Linear<32, 784>);
-        let fast = Cpu::seed_from_u64(4).build_module::<SimpleAutoencoder, f32>();
-        let plain = Cpu::seed_from_u64(4).build_module::<Plain, f32>();
-        // The same seed draws the same weights, in the same order.
-        assert_eq!(fast.0.weight.as_vec(), plain.0.0.weight.as_vec());
-        assert_eq!(fast.1.bias.as_vec(), plain.1.bias.as_vec());
+    fn the_fused_twin_computes_what_the_model_computes() {
+        use ae_fast::Fuse;
+        let model = Cpu::seed_from_u64(4).build_module::<DeepAutoencoder, f32>();
+        let twin = model.clone().fuse();
         let dev = Cpu::seed_from_u64(5);
         let x: Tensor<(usize, Const<IMAGE_PIXELS>), f32, Cpu> =
             dev.sample_uniform_like(&(6, Const));
-        let (a, b) = (fast.forward(x.clone()).as_vec(), plain.forward(x).as_vec());
+        let (a, b) = (twin.forward(x.clone()).as_vec(), model.forward(x).as_vec());
         assert!(a.iter().zip(&b).all(|(a, b)| (a - b).abs() < 1e-5));
     }
 

@@ -4,9 +4,11 @@
 //! the best guess that ignores the input: the average example.
 
 use crate::model::Built;
-use crate::training::{Trainer, bce_of_probabilities, evaluate};
+use crate::training::{KERAS_ADAM, Trainer, bce_of_probabilities, evaluate};
+use ae_fast::unfuse;
 use ae_support::batching::{gather, shuffled_batches};
-use ae_support::fast::Dense;
+use ae_support::losses::BinaryCrossEntropy;
+use dfdx::optim::Adam;
 use dfdx::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -19,7 +21,7 @@ pub const TOY_FACTORS: usize = 4;
 // ANCHOR: toy_model
 /// 100 → 4 sigmoid units → 100; the last layer gives logits, and its
 /// sigmoid comes with the loss.
-pub type ToyAutoencoder = (Dense<100, 4, Sigmoid>, Dense<4, 100>);
+pub type ToyAutoencoder = ((Linear<100, 4>, Sigmoid), Linear<4, 100>);
 /// The toy autoencoder with weights.
 pub type ToyModel = Built<ToyAutoencoder>;
 // ANCHOR_END: toy_model
@@ -91,8 +93,10 @@ pub struct ToyReport {
 /// `epochs` passes in shuffled batches of `batch_size`.
 pub fn train_toy(train: &[f32], epochs: usize, batch_size: usize, lr: f64, seed: u64) -> ToyModel {
     let dev = Cpu::seed_from_u64(seed);
-    let mut trainer = Trainer::new(dev.build_module::<ToyAutoencoder, f32>());
-    trainer.optimizer.cfg.lr = lr;
+    let model = dev.build_module::<ToyAutoencoder, f32>();
+    let optimizer = Adam::new(&model, AdamConfig { lr, ..KERAS_ADAM });
+    // Train the fused twin: the same numbers, faster (chapter 12).
+    let mut trainer = Trainer::new(model, optimizer, BinaryCrossEntropy).fuse();
     let mut rng = StdRng::seed_from_u64(seed);
     for _ in 0..epochs {
         for indices in shuffled_batches(train.len() / TOY_INPUTS, batch_size, &mut rng) {
@@ -100,7 +104,7 @@ pub fn train_toy(train: &[f32], epochs: usize, batch_size: usize, lr: f64, seed:
             trainer.step(batch.clone(), batch);
         }
     }
-    trainer.model
+    unfuse(trainer.model)
 }
 // ANCHOR_END: train_toy
 
@@ -115,7 +119,7 @@ pub fn toy_experiment(epochs: usize, seed: u64) -> ToyReport {
     let (train, eval) = data.split_at(2_000 * TOY_INPUTS);
     let model = train_toy(train, epochs, 32, TOY_LEARNING_RATE, seed);
     ToyReport {
-        autoencoder: evaluate(&model, eval, 500),
+        autoencoder: evaluate(&model, &BinaryCrossEntropy, eval, 500),
         mean_baseline: mean_baseline(train, eval, TOY_INPUTS),
         floor: bce_floor(eval),
     }

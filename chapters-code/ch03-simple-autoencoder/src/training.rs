@@ -4,19 +4,17 @@
 //! code trains the 100-wide toy model, both MNIST autoencoders of this
 //! chapter, and the models of the chapters that follow.
 
+use ae_fast::{Fuse, FuseLayers, Fused, unfuse};
 use ae_support::batching::{Batch, gather, slice};
-use ae_support::fast::{Adam, Input, bce_with_logits_loss};
+use ae_support::losses::Loss;
 use ae_support::training::{FitConfig, History, TrainError, fit};
-use dfdx::optim::Optimizer;
+use dfdx::nn::modules::TensorCollection;
+use dfdx::optim::{Adam, Optimizer};
 use dfdx::prelude::*;
 
 /// A batch that records the operations applied to it, so that gradients can
 /// flow back through them.
 pub type TracedBatch<const N: usize> = Tensor<(usize, Const<N>), f32, Cpu, OwnedTape<f32, Cpu>>;
-
-/// A traced batch marked as the model's input: nothing reads the gradient
-/// with respect to the images, and [`Input`] lets the first layer skip it.
-pub type TracedInput<const N: usize> = Input<TracedBatch<N>>;
 
 /// Keras' defaults for Adam: learning rate 0.001, betas 0.9 and 0.999,
 /// epsilon 1e-7.
@@ -27,35 +25,70 @@ pub const KERAS_ADAM: AdamConfig = AdamConfig {
     weight_decay: None,
 };
 
-/// Adam with the Keras defaults. `fast::Adam` computes exactly what dfdx's
-/// `Adam` computes, on every core (chapter 8).
-pub fn keras_adam<M>(model: &M) -> Adam<M> {
+/// dfdx's Adam with the Keras defaults, for `model`.
+pub fn keras_adam<M>(model: &M) -> Adam<M, f32, Cpu> {
     Adam::new(model, KERAS_ADAM)
 }
 
+/// What an autoencoder on rows of `N` values can do: run forward on a
+/// recording batch (training) or a plain one (evaluation), and show dfdx its
+/// parameters (for the optimiser and the gradient buffers).
+pub trait Autoencoder<const N: usize>:
+    ModuleMut<TracedBatch<N>, Output = TracedBatch<N>>
+    + Module<Batch<N>, Output = Batch<N>>
+    + TensorCollection<f32, Cpu>
+{
+}
+
+impl<M, const N: usize> Autoencoder<N> for M where
+    M: ModuleMut<TracedBatch<N>, Output = TracedBatch<N>>
+        + Module<Batch<N>, Output = Batch<N>>
+        + TensorCollection<f32, Cpu>
+{
+}
+
+/// A plain dfdx autoencoder on rows of `N` values whose fused twin can be
+/// trained: what [`fit_autoencoder`] and the later chapters' training
+/// functions accept.
+pub trait Trainable<const N: usize>:
+    FuseLayers<Fused = Self::Twin> + TensorCollection<f32, Cpu> + Module<Batch<N>, Output = Batch<N>>
+{
+    /// The fused twin, `Fused<Self>`.
+    type Twin: Autoencoder<N>;
+}
+
+impl<M, const N: usize> Trainable<N> for M
+where
+    M: FuseLayers + TensorCollection<f32, Cpu> + Module<Batch<N>, Output = Batch<N>>,
+    M::Fused: Autoencoder<N>,
+{
+    type Twin = M::Fused;
+}
+
 // ANCHOR: train_step
-/// One step of gradient descent on one mini-batch; returns the batch's mean
-/// binary cross-entropy (per pixel) before the update.
+/// One step of gradient descent on one mini-batch; returns the batch's
+/// `loss` (mean per value) before the update.
 ///
 /// `input` goes into the model and `target` is what it should come out as.
 /// For a plain autoencoder they are the same images; a denoising autoencoder
 /// feeds noisy images and asks for clean ones.
-pub fn train_step<M, O, const N: usize>(
+pub fn train_step<M, O, L, const N: usize>(
     model: &mut M,
     optimizer: &mut O,
+    loss: &L,
     grads: &mut Gradients<f32, Cpu>,
     input: Batch<N>,
     target: Batch<N>,
 ) -> f32
 where
-    M: ModuleMut<TracedInput<N>, Output = TracedBatch<N>> + ZeroGrads<f32, Cpu>,
+    M: ModuleMut<TracedBatch<N>, Output = TracedBatch<N>> + ZeroGrads<f32, Cpu>,
     O: Optimizer<M, Cpu, f32>,
+    L: Loss,
 {
     // Lend the gradient buffers to the tape for the forward pass ...
     let tape = std::mem::replace(grads, Gradients::leaky());
-    let logits = model.forward_mut(Input(input.traced(tape)));
-    // dfdx's `binary_cross_entropy_with_logits_loss`, computed in one pass.
-    let loss = bce_with_logits_loss(logits, target);
+    let output = model.forward_mut(input.traced(tape));
+    let loss = loss.loss(output, target);
     let loss_value = loss.array();
     // ... and get them back, filled, from the backward pass.
     *grads = loss.backward();
@@ -68,12 +101,13 @@ where
 // ANCHOR_END: train_step
 
 // ANCHOR: evaluate
-/// Mean binary cross-entropy per pixel of `model` on the row-major table
-/// `rows`, fed through in batches of `batch_size` without recording anything
-/// for backpropagation (the equivalent of Keras' `evaluate`).
-pub fn evaluate<M, const N: usize>(model: &M, rows: &[f32], batch_size: usize) -> f32
+/// The mean `loss` of `model` on the row-major table `rows`, fed through in
+/// batches of `batch_size` without recording anything for backpropagation
+/// (the equivalent of Keras' `evaluate`).
+pub fn evaluate<M, L, const N: usize>(model: &M, loss: &L, rows: &[f32], batch_size: usize) -> f32
 where
     M: Module<Batch<N>, Output = Batch<N>>,
+    L: Loss,
 {
     let dev = Cpu::default();
     let count = rows.len() / N;
@@ -81,9 +115,8 @@ where
     let mut total = 0.0f64;
     for range in ae_support::batching::sequential_batches(count, batch_size) {
         let batch: Batch<N> = slice(&dev, rows, range.clone());
-        let logits = model.forward(batch.clone());
-        let loss = bce_with_logits_loss(logits, batch).array();
-        total += f64::from(loss) * range.len() as f64;
+        let output = model.forward(batch.clone());
+        total += f64::from(loss.loss(output, batch).array()) * range.len() as f64;
     }
     (total / count as f64) as f32
 }
@@ -120,23 +153,24 @@ pub fn bce_of_probabilities(p: &[f32], t: &[f32]) -> f32 {
     (sum / p.len() as f64) as f32
 }
 
-/// Everything a training run updates: the model, its optimiser, and the
-/// gradient buffers reused from step to step. Handy as the `state` of
-/// [`ae_support::training::fit`].
-pub struct Trainer<M> {
+// ANCHOR: trainer
+/// Everything a training run updates, and the loss it minimises: Keras'
+/// compiled model, `model.compile(optimizer=..., loss=...)`.
+pub struct Trainer<M, O, L> {
     pub model: M,
-    pub optimizer: Adam<M>,
+    pub optimizer: O,
+    pub loss: L,
+    /// Gradient buffers, reused from step to step.
     pub grads: Gradients<f32, Cpu>,
 }
 
-impl<M: ZeroGrads<f32, Cpu>> Trainer<M> {
-    /// Adam with the Keras defaults and freshly allocated gradients.
-    pub fn new(model: M) -> Self {
+impl<M: ZeroGrads<f32, Cpu>, O, L: Loss> Trainer<M, O, L> {
+    pub fn new(model: M, optimizer: O, loss: L) -> Self {
         let grads = model.alloc_grads();
-        let optimizer = keras_adam(&model);
         Trainer {
             model,
             optimizer,
+            loss,
             grads,
         }
     }
@@ -144,36 +178,53 @@ impl<M: ZeroGrads<f32, Cpu>> Trainer<M> {
     /// [`train_step`] on this trainer's model.
     pub fn step<const N: usize>(&mut self, input: Batch<N>, target: Batch<N>) -> f32
     where
-        M: ModuleMut<TracedInput<N>, Output = TracedBatch<N>>,
+        M: ModuleMut<TracedBatch<N>, Output = TracedBatch<N>>,
+        O: Optimizer<M, Cpu, f32>,
     {
-        train_step(
-            &mut self.model,
-            &mut self.optimizer,
-            &mut self.grads,
-            input,
-            target,
-        )
+        let Trainer {
+            model,
+            optimizer,
+            loss,
+            grads,
+        } = self;
+        train_step(model, optimizer, loss, grads, input, target)
     }
 }
+
+impl<M: Fuse, O: Fuse, L: Fuse> Trainer<M, O, L>
+where
+    Fused<M>: ZeroGrads<f32, Cpu>,
+    Fused<L>: Loss,
+{
+    /// The same training with every part swapped for its fused twin, which
+    /// computes the same numbers several times faster (chapter 12). Call it
+    /// before the first step.
+    pub fn fuse(self) -> Trainer<Fused<M>, Fused<O>, Fused<L>> {
+        Trainer::new(self.model.fuse(), self.optimizer.fuse(), self.loss.fuse())
+    }
+}
+// ANCHOR_END: trainer
 
 // ANCHOR: fit_autoencoder
 /// Trains `model` to reproduce the rows of `train` (each `N` values), the way
 /// Keras' `autoencoder.fit(x_train, x_train, validation_data=(x_test, x_test))`
 /// does: shuffled mini-batches, Adam, and the loss on `validation` after every
 /// epoch. Returns the trained model and its loss history.
-pub fn fit_autoencoder<M, const N: usize>(
+pub fn fit_autoencoder<M, L, const N: usize>(
     model: M,
+    loss: L,
     train: &[f32],
     validation: &[f32],
     config: &FitConfig,
 ) -> Result<(M, History), TrainError>
 where
-    M: ModuleMut<TracedInput<N>, Output = TracedBatch<N>>
-        + Module<Batch<N>, Output = Batch<N>>
-        + ZeroGrads<f32, Cpu>,
+    M: Trainable<N>,
+    L: Loss + Fuse,
+    Fused<L>: Loss,
 {
     let dev = Cpu::default();
-    let mut trainer = Trainer::new(model);
+    let optimizer = keras_adam(&model);
+    let mut trainer = Trainer::new(model, optimizer, loss).fuse();
     let history = fit(
         &mut trainer,
         config,
@@ -182,23 +233,35 @@ where
             let batch: Batch<N> = gather(&dev, train, indices);
             trainer.step(batch.clone(), batch)
         },
-        |trainer| Some(evaluate(&trainer.model, validation, 1_000)),
+        |trainer| {
+            Some(evaluate(
+                &trainer.model,
+                &trainer.loss,
+                validation,
+                EVAL_BATCH,
+            ))
+        },
     )?;
-    Ok((trainer.model, history))
+    Ok((unfuse(trainer.model), history))
 }
 // ANCHOR_END: fit_autoencoder
+
+/// Rows per batch when a model is only evaluated: large, since nothing is
+/// recorded for a backward pass.
+pub const EVAL_BATCH: usize = 1_000;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::SimpleAutoencoder;
+    use ae_support::losses::BinaryCrossEntropy;
 
     #[test]
     fn the_stable_loss_agrees_with_the_textbook_formula() {
         let dev = Cpu::default();
         let model = dev.build_module::<SimpleAutoencoder, f32>();
         let rows: Vec<f32> = (0..5 * 784).map(|i| (i % 7) as f32 / 6.0).collect();
-        let stable = evaluate(&model, &rows, 2);
+        let stable = evaluate(&model, &BinaryCrossEntropy, &rows, 2);
         let textbook = bce_of_probabilities(&reconstruct(&model, &rows), &rows);
         assert!((stable - textbook).abs() < 1e-4, "{stable} vs {textbook}");
     }
@@ -206,7 +269,9 @@ mod tests {
     #[test]
     fn training_steps_lower_the_loss_on_a_fixed_batch() {
         let dev = Cpu::seed_from_u64(0);
-        let mut trainer = Trainer::new(dev.build_module::<SimpleAutoencoder, f32>());
+        let model = dev.build_module::<SimpleAutoencoder, f32>();
+        let optimizer = keras_adam(&model);
+        let mut trainer = Trainer::new(model, optimizer, BinaryCrossEntropy).fuse();
         let rows: Vec<f32> = (0..16 * 784)
             .map(|i| ((i * 31) % 11) as f32 / 10.0)
             .collect();

@@ -5,7 +5,8 @@ use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, Images};
 use ae_support::figures::{DigitRow, ImageShape, digit_grid, grid_caption, scatter_by_label};
 use ch03_simple_autoencoder::checkpoints::default_checkpoint;
-use ch03_simple_autoencoder::{Architecture, CODE_SIZE, evaluate, reconstruct};
+use ae_support::losses::BinaryCrossEntropy;
+use ch03_simple_autoencoder::{Architecture, CODE_SIZE, EVAL_BATCH, evaluate, reconstruct};
 use ch04_encoder_split::code_images::code_image;
 use ch04_encoder_split::{Pca, Provenance, decode, decoder, encode, encoder, load_or_train};
 use clap::Parser;
@@ -26,8 +27,12 @@ struct Cli {
     checkpoint: Option<PathBuf>,
 }
 
+#[global_allocator]
+static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
+
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
+    ae_fast::threads::main_thread_joins_pool();
     // The same defaults as chapter 3, so that weights trained here match its.
     let cli: Cli = ae_support::cli::parse(&[("epochs", "10"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))
@@ -58,7 +63,7 @@ fn run(cli: Cli) -> RunResult {
             path.display()
         ),
     }
-    let loss = evaluate(&model, &eval.pixels, 1_000);
+    let loss = evaluate(&model, &BinaryCrossEntropy, &eval.pixels, EVAL_BATCH);
     println!(
         "autoencoder loss on {} ({} images): {loss:.4} BCE per pixel",
         eval.description,

@@ -2,6 +2,7 @@
 //! (with chapter 3's own code and defaults) when it has not.
 
 use ae_support::checkpoint::{self, CheckpointError};
+use ae_support::losses::BinaryCrossEntropy;
 use ae_support::training::{FitConfig, TrainError};
 use ch03_simple_autoencoder::{SimpleAutoencoder, SimpleModel, fit_autoencoder};
 use dfdx::prelude::*;
@@ -40,7 +41,7 @@ pub fn load_or_train(
         checkpoint::load(&mut model, path)?;
         return Ok((model, Provenance::Loaded));
     }
-    let (model, history) = fit_autoencoder(model, train, validation, config)?;
+    let (model, history) = fit_autoencoder(model, BinaryCrossEntropy, train, validation, config)?;
     checkpoint::save(&model, path)?;
     let validation_loss = history.validation_loss.last().copied().unwrap_or(f32::NAN);
     Ok((model, Provenance::Trained { validation_loss }))

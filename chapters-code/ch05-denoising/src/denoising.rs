@@ -9,28 +9,14 @@ use crate::noise::{NoiseFactor, add_noise};
 use crate::psnr::mean_psnr;
 use ae_support::batching::{Batch, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
-use ae_support::fast::bce_with_logits_loss;
+use ae_fast::unfuse;
+use ae_support::losses::{BinaryCrossEntropy, Loss};
 use ae_support::training::{FitConfig, History, TrainError, fit};
-use ch03_simple_autoencoder::{TracedBatch, TracedInput, Trainer, reconstruct};
+use ch03_simple_autoencoder::{EVAL_BATCH, Trainable, Trainer, keras_adam, reconstruct};
 use dfdx::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-/// What a model needs to be trained and evaluated here: an autoencoder of
-/// 784-pixel images that outputs logits, like both models of chapter 3.
-pub trait Denoiser:
-    ZeroGrads<f32, Cpu>
-    + ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<IMAGE_PIXELS>>
-    + Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>
-{
-}
-
-impl<M> Denoiser for M where
-    M: ZeroGrads<f32, Cpu>
-        + ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<IMAGE_PIXELS>>
-        + Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>
-{
-}
 
 /// When the noise on the training images is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -96,7 +82,7 @@ pub struct NoiseConfig {
 /// Trains `model` to turn noisy versions of the images in `clean` back into
 /// the clean ones, scoring it on `validation` after every epoch. Returns the
 /// trained model and its loss history.
-pub fn fit_denoiser<M: Denoiser>(
+pub fn fit_denoiser<M: Trainable<IMAGE_PIXELS>>(
     model: M,
     clean: &[f32],
     validation: &NoisySet,
@@ -104,7 +90,8 @@ pub fn fit_denoiser<M: Denoiser>(
     noise: NoiseConfig,
 ) -> Result<(M, History), TrainError> {
     let dev = Cpu::default();
-    let mut trainer = Trainer::new(model);
+    let optimizer = keras_adam(&model);
+    let mut trainer = Trainer::new(model, optimizer, BinaryCrossEntropy).fuse();
     let mut rng = StdRng::seed_from_u64(noise.seed);
     // The classic recipe corrupts the training set once, up front.
     let fixed_copy = match noise.schedule {
@@ -132,25 +119,25 @@ pub fn fit_denoiser<M: Denoiser>(
             let target = dev.tensor_from_vec(target, shape);
             trainer.step(input, target)
         },
-        |trainer| Some(denoising_loss(&trainer.model, validation, 1_000)),
+        |trainer| Some(denoising_loss(&trainer.model, &trainer.loss, validation, EVAL_BATCH)),
     )?;
-    Ok((trainer.model, history))
+    Ok((unfuse(trainer.model), history))
 }
 // ANCHOR_END: fit_denoiser
 
 /// Mean binary cross-entropy per pixel between what `model` makes of the
 /// noisy images and the clean ones: the validation loss of a denoiser.
-pub fn denoising_loss<M>(model: &M, set: &NoisySet, batch_size: usize) -> f32
+pub fn denoising_loss<M, L>(model: &M, loss: &L, set: &NoisySet, batch_size: usize) -> f32
 where
     M: Module<Batch<IMAGE_PIXELS>, Output = Batch<IMAGE_PIXELS>>,
+    L: Loss,
 {
     let dev = Cpu::default();
     let mut total = 0.0f64;
     for range in sequential_batches(set.len(), batch_size) {
         let noisy: Batch<IMAGE_PIXELS> = slice(&dev, &set.noisy, range.clone());
         let clean: Batch<IMAGE_PIXELS> = slice(&dev, &set.clean, range.clone());
-        let loss = bce_with_logits_loss(model.forward(noisy), clean).array();
-        total += f64::from(loss) * range.len() as f64;
+        total += f64::from(loss.loss(model.forward(noisy), clean).array()) * range.len() as f64;
     }
     (total / set.len() as f64) as f32
 }
@@ -183,7 +170,7 @@ where
     let scores = DenoisingScores {
         noisy_psnr: mean_psnr(&set.noisy, &set.clean, IMAGE_PIXELS),
         denoised_psnr: mean_psnr(&denoised, &set.clean, IMAGE_PIXELS),
-        denoised_bce: denoising_loss(model, set, 1000),
+        denoised_bce: denoising_loss(model, &BinaryCrossEntropy, set, EVAL_BATCH),
     };
     (scores, denoised)
 }
@@ -230,7 +217,7 @@ mod tests {
             .map(|i| (i % 5) as f32 / 4.0)
             .collect();
         let set = NoisySet::new(&clean, NoiseFactor::new(0.2).unwrap(), 1);
-        let in_twos = denoising_loss(&model, &set, 2);
+        let in_twos = denoising_loss(&model, &BinaryCrossEntropy, &set, 2);
         let (scores, denoised) = score(&model, &set);
         assert!((in_twos - scores.denoised_bce).abs() < 1e-5);
         assert_eq!(denoised.len(), clean.len());

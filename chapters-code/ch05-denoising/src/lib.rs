@@ -12,7 +12,7 @@ pub mod noise;
 pub mod psnr;
 
 pub use denoising::{
-    Denoiser, DenoisingScores, NoiseConfig, NoiseSchedule, NoisySet, denoising_loss, fit_denoiser,
+    DenoisingScores, NoiseConfig, NoiseSchedule, NoisySet, denoising_loss, fit_denoiser,
     score, scores_by_noise,
 };
 pub use noise::{NoiseFactor, NoiseFactorError, add_noise};

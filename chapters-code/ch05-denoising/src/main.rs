@@ -6,9 +6,9 @@ use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{IMAGE_PIXELS, Images};
 use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, loss_curves};
 use ae_support::training::{FitConfig, History};
-use ch03_simple_autoencoder::{Architecture, DeepAutoencoder, SimpleAutoencoder};
+use ch03_simple_autoencoder::{Architecture, DeepAutoencoder, SimpleAutoencoder, Trainable};
 use ch05_denoising::{
-    Denoiser, DenoisingScores, NoiseConfig, NoiseFactor, NoiseSchedule, NoisySet, fit_denoiser,
+    DenoisingScores, NoiseConfig, NoiseFactor, NoiseSchedule, NoisySet, fit_denoiser,
     score, scores_by_noise,
 };
 use clap::Parser;
@@ -47,8 +47,12 @@ struct Cli {
     compare_schedules: bool,
 }
 
+#[global_allocator]
+static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
+
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
+    ae_fast::threads::main_thread_joins_pool();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "30"), ("batch_size", "32")]);
     ae_support::cli::exit_code(run(cli))
 }
@@ -205,7 +209,7 @@ fn print_scores(eval: &Images, outcome: &Outcome) {
 
 /// Trains a fresh `model`, then scores it at the training noise factor and
 /// across [`SWEEP`].
-fn train_and_score<M: Denoiser>(
+fn train_and_score<M: Trainable<IMAGE_PIXELS>>(
     model: M,
     train: &Images,
     validation: &NoisySet,

@@ -14,7 +14,9 @@ use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, IMAGE_PIXELS, Images};
 use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, histograms, loss_curves};
 use ae_support::training::{FitConfig, History};
-use ch03_simple_autoencoder::{TracedBatch, TracedInput};
+use ae_fast::FuseLayers;
+use ch03_simple_autoencoder::TracedBatch;
+use dfdx::nn::modules::TensorCollection;
 use ch06_sparse::{
     CodeStats, KL_CODE_SIZE, KlAutoencoder, Losses, Reconstruction, SimpleAutoencoder, Sparsity,
     TargetActivation, Weight, encode_all, evaluate, fit_sparse, outputs,
@@ -80,7 +82,11 @@ struct Cli {
     target: TargetActivation,
 }
 
+#[global_allocator]
+static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
+
 fn main() -> ExitCode {
+    ae_fast::threads::main_thread_joins_pool();
     ae_support::cli::exit_quietly_on_closed_pipe();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "20"), ("batch_size", "32")]);
     ae_support::cli::exit_code(run(cli))
@@ -167,7 +173,7 @@ fn run(cli: Cli) -> RunResult {
         // The same seed for every model: identical initial weights.
         let dev = Cpu::seed_from_u64(cli.common.seed);
         let side = match cli.penalty {
-            Penalty::L1 => train_side::<_, _, 32>(
+            Penalty::L1 => train_side::<_, _, _, _, 32>(
                 dev.build_module::<SimpleAutoencoder, f32>(),
                 &train,
                 &eval,
@@ -176,7 +182,7 @@ fn run(cli: Cli) -> RunResult {
                 experiment.reconstruction,
                 sparsity,
             )?,
-            Penalty::Kl => train_side::<_, _, KL_CODE_SIZE>(
+            Penalty::Kl => train_side::<_, _, _, _, KL_CODE_SIZE>(
                 dev.build_module::<KlAutoencoder, f32>(),
                 &train,
                 &eval,
@@ -194,8 +200,8 @@ fn run(cli: Cli) -> RunResult {
 }
 
 /// Trains one model and measures it on the evaluation set.
-fn train_side<E, D, const C: usize>(
-    model: (E, D),
+fn train_side<PE, PD, E, D, const C: usize>(
+    model: (PE, PD),
     train: &Images,
     eval: &Images,
     picks: &[usize],
@@ -204,11 +210,15 @@ fn train_side<E, D, const C: usize>(
     sparsity: Sparsity,
 ) -> Result<Side, Box<dyn Error>>
 where
-    E: ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<C>>
+    // The plain encoder and decoder, and (as in `fit_sparse`) their twins.
+    PE: Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
+    PD: Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
+    (PE, PD): FuseLayers<Fused = (E, D)> + TensorCollection<f32, Cpu>,
+    (E, D): TensorCollection<f32, Cpu>,
+    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>
         + Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
     D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>
         + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
-    (E, D): ZeroGrads<f32, Cpu>,
 {
     let trained = fit_sparse(
         model,
@@ -222,7 +232,7 @@ where
     let losses = evaluate(
         &model,
         &eval.pixels,
-        reconstruction,
+        &reconstruction,
         sparsity,
         config.batch_size,
     );

@@ -2,7 +2,6 @@
 //! autoencoder unchanged; the KL experiment needs a code of sigmoid units, and
 //! follows the layout of Géron's Fashion-MNIST example.
 
-use ae_support::fast::Dense;
 use dfdx::prelude::*;
 
 pub use ch03_simple_autoencoder::{SimpleAutoencoder, SimpleDecoder, SimpleEncoder};
@@ -14,10 +13,10 @@ pub const KL_CODE_SIZE: usize = 300;
 // ANCHOR: kl_model
 /// 784 → 100 (ReLU) → 300 sigmoid units: every code value lies in (0, 1) and
 /// can be read as how strongly a unit fires.
-pub type KlEncoder = (Dense<784, 100, ReLU>, Dense<100, 300, Sigmoid>);
+pub type KlEncoder = ((Linear<784, 100>, ReLU), (Linear<100, 300>, Sigmoid));
 /// 300 → 100 (ReLU) → 784 pixel values, with no activation at the end: this
 /// model is trained with the mean squared error, on raw outputs.
-pub type KlDecoder = (Dense<300, 100, ReLU>, Dense<100, 784>);
+pub type KlDecoder = ((Linear<300, 100>, ReLU), Linear<100, 784>);
 /// The whole model, `.0` the encoder and `.1` the decoder as in chapter 3.
 pub type KlAutoencoder = (KlEncoder, KlDecoder);
 // ANCHOR_END: kl_model

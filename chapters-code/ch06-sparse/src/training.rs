@@ -10,9 +10,11 @@
 use crate::penalty::{Codes, kl_sparsity, kl_sparsity_of, l1_activity, l1_activity_of};
 use ae_support::batching::{Batch, gather, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
-use ae_support::fast::{Input, bce_with_logits_loss, mse_loss};
+use ae_fast::{Fuse, FuseLayers, unfuse};
+use ae_support::losses::{BinaryCrossEntropy, Loss, MeanSquaredError};
 use ae_support::training::{FitConfig, History, TrainError, fit};
-use ch03_simple_autoencoder::{TracedBatch, TracedInput, keras_adam};
+use ch03_simple_autoencoder::{TracedBatch, keras_adam};
+use dfdx::nn::modules::TensorCollection;
 use dfdx::optim::Optimizer;
 use dfdx::prelude::*;
 
@@ -23,6 +25,45 @@ pub enum Reconstruction {
     CrossEntropy,
     /// Mean squared error of raw outputs, as in Géron's example.
     SquaredError,
+}
+
+/// The reconstruction is dfdx's loss of that name.
+impl Loss for Reconstruction {
+    fn loss<S: Shape, T: Tape<f32, Cpu>>(
+        &self,
+        output: Tensor<S, f32, Cpu, T>,
+        target: Tensor<S, f32, Cpu>,
+    ) -> Tensor<Rank0, f32, Cpu, T> {
+        match self {
+            Reconstruction::CrossEntropy => BinaryCrossEntropy.loss(output, target),
+            Reconstruction::SquaredError => MeanSquaredError.loss(output, target),
+        }
+    }
+}
+
+/// A [`Reconstruction`] computed by its loss's fused twin (chapter 12).
+#[derive(Clone, Copy, Debug)]
+pub struct FusedReconstruction(Reconstruction);
+
+impl Fuse for Reconstruction {
+    type Fused = FusedReconstruction;
+
+    fn fuse(self) -> FusedReconstruction {
+        FusedReconstruction(self)
+    }
+}
+
+impl Loss for FusedReconstruction {
+    fn loss<S: Shape, T: Tape<f32, Cpu>>(
+        &self,
+        output: Tensor<S, f32, Cpu, T>,
+        target: Tensor<S, f32, Cpu>,
+    ) -> Tensor<Rank0, f32, Cpu, T> {
+        match self.0 {
+            Reconstruction::CrossEntropy => BinaryCrossEntropy.fuse().loss(output, target),
+            Reconstruction::SquaredError => MeanSquaredError.fuse().loss(output, target),
+        }
+    }
 }
 
 /// Which sparsity penalty is added to the loss, and how strongly.
@@ -56,29 +97,27 @@ impl Losses {
 /// One step of gradient descent on `reconstruction + penalty` for a model
 /// made of an encoder (`.0`) with a `C`-wide code and a decoder (`.1`).
 /// Returns the batch's losses before the update.
-pub fn sparse_step<E, D, O, const C: usize>(
+pub fn sparse_step<E, D, O, L, const C: usize>(
     model: &mut (E, D),
     optimizer: &mut O,
     grads: &mut Gradients<f32, Cpu>,
     batch: Batch<IMAGE_PIXELS>,
-    reconstruction: Reconstruction,
+    reconstruction: &L,
     sparsity: Sparsity,
 ) -> Losses
 where
-    E: ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<C>>,
+    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>,
     D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>,
     (E, D): ZeroGrads<f32, Cpu>,
     O: Optimizer<(E, D), Cpu, f32>,
+    L: Loss,
 {
     let tape = std::mem::replace(grads, Gradients::leaky());
-    let code = model.0.forward_mut(Input(batch.clone().traced(tape)));
+    let code = model.0.forward_mut(batch.clone().traced(tape));
     // A second handle on the code, with a tape of its own for the penalty.
     let code_for_penalty: Codes<C, OwnedTape<f32, Cpu>> = code.retaped();
     let output = model.1.forward_mut(code);
-    let reconstruction = match reconstruction {
-        Reconstruction::CrossEntropy => bce_with_logits_loss(output, batch),
-        Reconstruction::SquaredError => mse_loss(output, batch),
-    };
+    let reconstruction = reconstruction.loss(output, batch);
     let penalty = match sparsity {
         Sparsity::None => None,
         Sparsity::L1 { lambda } => Some(l1_activity(code_for_penalty) * lambda),
@@ -140,16 +179,17 @@ where
 /// The losses of `model` on `rows`, in batches of `batch_size` (the penalty
 /// of the KL experiment depends on the batch, through the mean activations,
 /// so evaluate with the training batch size), averaged over the images.
-pub fn evaluate<E, D, const C: usize>(
+pub fn evaluate<E, D, L, const C: usize>(
     model: &(E, D),
     rows: &[f32],
-    reconstruction: Reconstruction,
+    reconstruction: &L,
     sparsity: Sparsity,
     batch_size: usize,
 ) -> Losses
 where
     E: Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
     D: Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
+    L: Loss,
 {
     let dev = Cpu::default();
     let count = rows.len() / IMAGE_PIXELS;
@@ -159,11 +199,7 @@ where
         let code = model.0.forward(batch.clone());
         let codes = code.as_vec();
         let output = model.1.forward(code);
-        let r = match reconstruction {
-            Reconstruction::CrossEntropy => bce_with_logits_loss(output, batch),
-            Reconstruction::SquaredError => mse_loss(output, batch),
-        }
-        .array();
+        let r = reconstruction.loss(output, batch).array();
         let p = match sparsity {
             Sparsity::None => 0.0,
             Sparsity::L1 { lambda } => lambda * l1_activity_of(&codes, C),
@@ -188,24 +224,29 @@ pub struct Trained<M> {
 // ANCHOR: fit_sparse
 /// Trains `model` on the rows of `train` with Adam (Keras defaults), reporting
 /// the total loss on `validation` after every epoch.
-pub fn fit_sparse<E, D, const C: usize>(
-    model: (E, D),
+pub fn fit_sparse<M, E, D, const C: usize>(
+    model: M,
     train: &[f32],
     validation: &[f32],
     config: &FitConfig,
     reconstruction: Reconstruction,
     sparsity: Sparsity,
-) -> Result<Trained<(E, D)>, TrainError>
+) -> Result<Trained<M>, TrainError>
 where
-    E: ModuleMut<TracedInput<IMAGE_PIXELS>, Output = TracedBatch<C>>
+    // A plain dfdx model whose fused twin is an encoder `E` with a
+    // `C`-wide code and a decoder `D`.
+    M: FuseLayers<Fused = (E, D)> + TensorCollection<f32, Cpu>,
+    (E, D): TensorCollection<f32, Cpu>,
+    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>
         + Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
     D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>
         + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
-    (E, D): ZeroGrads<f32, Cpu>,
 {
     let dev = Cpu::default();
-    let grads = model.alloc_grads();
     let optimizer = keras_adam(&model);
+    // Train the fused twins of the model, the optimiser and the loss.
+    let (model, optimizer, loss) = (model.fuse(), optimizer.fuse(), reconstruction.fuse());
+    let grads = model.alloc_grads();
     let mut state = (model, optimizer, grads);
     let history = fit(
         &mut state,
@@ -213,21 +254,15 @@ where
         train.len() / IMAGE_PIXELS,
         |(model, optimizer, grads), indices| {
             let batch: Batch<IMAGE_PIXELS> = gather(&dev, train, indices);
-            sparse_step(model, optimizer, grads, batch, reconstruction, sparsity).total()
+            sparse_step(model, optimizer, grads, batch, &loss, sparsity).total()
         },
         |(model, _, _)| {
-            let losses = evaluate(
-                model,
-                validation,
-                reconstruction,
-                sparsity,
-                config.batch_size,
-            );
+            let losses = evaluate(model, validation, &loss, sparsity, config.batch_size);
             Some(losses.total())
         },
     )?;
     Ok(Trained {
-        model: state.0,
+        model: unfuse(state.0),
         history,
     })
 }

@@ -3,6 +3,7 @@
 
 use ae_support::batching::Batch;
 use ae_support::data::IMAGE_PIXELS;
+use ae_support::losses::BinaryCrossEntropy;
 use ch03_simple_autoencoder::{SimpleAutoencoder, keras_adam, train_step};
 use ch06_sparse::{
     KlAutoencoder, Losses, Reconstruction, SimpleAutoencoder as Reexported, Sparsity, sparse_step,
@@ -39,7 +40,7 @@ fn simple_after(steps: usize, sparsity: Sparsity) -> (f32, Losses) {
             &mut optimizer,
             &mut grads,
             x.clone(),
-            Reconstruction::CrossEntropy,
+            &Reconstruction::CrossEntropy,
             sparsity,
         );
         if step == 0 {
@@ -78,7 +79,7 @@ fn a_kl_step_pulls_the_mean_activation_towards_the_target() {
                 &mut optimizer,
                 &mut grads,
                 x.clone(),
-                Reconstruction::SquaredError,
+                &Reconstruction::SquaredError,
                 sparsity,
             );
         }
@@ -112,12 +113,13 @@ fn without_a_penalty_the_step_is_chapter_3s_step() {
             &mut o1,
             &mut g1,
             x.clone(),
-            Reconstruction::CrossEntropy,
+            &Reconstruction::CrossEntropy,
             Sparsity::None,
         );
-        let b = train_step(&mut theirs, &mut o2, &mut g2, x.clone(), x.clone());
+        let loss = BinaryCrossEntropy;
+        let b = train_step(&mut theirs, &mut o2, &loss, &mut g2, x.clone(), x.clone());
         assert_eq!(a.reconstruction, b);
     }
-    assert_eq!(ours.0.weight.as_vec(), theirs.0.weight.as_vec());
+    assert_eq!(ours.0.0.weight.as_vec(), theirs.0.0.weight.as_vec());
     assert_eq!(ours.1.bias.as_vec(), theirs.1.bias.as_vec());
 }

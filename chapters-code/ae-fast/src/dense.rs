@@ -1,71 +1,57 @@
-//! `Dense<I, O, A>`: dfdx's `(Linear<I, O>, A)` as one layer, and one
+//! `DenseLayer<I, O, A>`: dfdx's `(Linear<I, O>, A)` as one layer, and one
 //! operation on the tape.
 //!
 //! In dfdx, `Linear` is a matrix product followed by a broadcast addition of
 //! the bias, a general-purpose operation whose backward pass walks the batch
 //! with strided index arithmetic; the activation is one more pass with one
 //! more backward step, and each of the three allocates its own result and
-//! gradient. `Dense` records a single operation: forward, the product and
+//! gradient. `DenseLayer` records a single operation: forward, the product and
 //! then bias and activation while the rows are still in cache; backward, one
 //! pass for the activation's derivative and the bias gradient, then the two
 //! products for the weight's and the input's gradients, side by side on two
-//! threads. Given an [`Input`], the model's data, it skips the input's
-//! gradient and splits the weight's between the threads instead.
+//! threads. The layer that reads the model's data skips the input's gradient,
+//! which nothing reads, and splits the weight's between the threads instead.
 //!
-//! The parameters are named and initialised exactly like `Linear`'s, so a
-//! model built from the same seed starts from the same weights.
+//! A `DenseLayer` is made from a built `(Linear, A)` by [`crate::Fuse`],
+//! which moves the weight and bias tensors over unchanged.
 
 use super::buffers::Buffer;
-use super::kernels::{self, Activation, Identity};
+use super::kernels::{self, Activation};
 use dfdx::nn::modules::{ModuleVisitor, TensorCollection, TensorOptions};
 use dfdx::prelude::*;
 use rand_distr::Uniform;
 use std::marker::PhantomData;
 
-// ANCHOR: input
-/// A batch of data going into a model: `model.forward_mut(Input(x))` tells
-/// the first [`Dense`] layer that nothing will read the gradient with
-/// respect to `x`, so it skips that product, a third of the layer's
-/// backward work. Every other layer sees plain tensors.
-#[derive(Clone, Debug)]
-pub struct Input<T>(pub T);
-
-/// dfdx's own `Linear` takes an [`Input`] too, and unwraps it: it computes
-/// every gradient anyway. Plain and fused models can then be trained by the
-/// same loop.
-impl<T, const I: usize, const O: usize> Module<Input<T>>
-    for dfdx::nn::modules::Linear<I, O, f32, Cpu>
-where
-    Self: Module<T>,
-{
-    type Output = <Self as Module<T>>::Output;
-    type Error = <Self as Module<T>>::Error;
-
-    fn try_forward(&self, x: Input<T>) -> Result<Self::Output, Self::Error> {
-        self.try_forward(x.0)
-    }
-}
-// ANCHOR_END: input
-
 // ANCHOR: types
-/// The description of a fused layer: `Dense<784, 32, ReLU>` is a drop-in for
-/// `(Linear<784, 32>, ReLU)`. `A` defaults to [`Identity`] (a plain `Linear`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Dense<const I: usize, const O: usize, A = Identity>(PhantomData<A>);
-
-/// A [`Dense`] layer with its parameters (the fused operation runs on the
-/// CPU in `f32`; the type parameters let dfdx's visitors convert it).
+/// dfdx's `(Linear<I, O>, A)` as one layer; `A` is [`Identity`] for a bare
+/// `Linear`. The fused operation runs on the CPU in `f32`; the type
+/// parameters let dfdx's visitors convert it.
 #[derive(Clone, Debug)]
 pub struct DenseLayer<const I: usize, const O: usize, A, E: Dtype = f32, D: Storage<E> = Cpu> {
     /// Shape (O, I), as in dfdx's `Linear`.
     pub weight: Tensor<Rank2<O, I>, E, D>,
     pub bias: Tensor<Rank1<O>, E, D>,
+    /// Whether the backward pass computes the gradient with respect to the
+    /// layer's input: not for the layer that reads the model's data.
+    pub(crate) input_gradient: bool,
     activation: PhantomData<A>,
 }
 // ANCHOR_END: types
 
-impl<const I: usize, const O: usize, A: Activation> BuildOnDevice<Cpu, f32> for Dense<I, O, A> {
-    type Built = DenseLayer<I, O, A>;
+impl<const I: usize, const O: usize, A, E: Dtype, D: Storage<E>> DenseLayer<I, O, A, E, D> {
+    /// The layer with these parameters; `input_gradient` as the field says.
+    pub(crate) fn new(
+        weight: Tensor<Rank2<O, I>, E, D>,
+        bias: Tensor<Rank1<O>, E, D>,
+        input_gradient: bool,
+    ) -> Self {
+        DenseLayer {
+            weight,
+            bias,
+            input_gradient,
+            activation: PhantomData,
+        }
+    }
 }
 
 impl<const I: usize, const O: usize, A, E, D> TensorCollection<E, D> for DenseLayer<I, O, A, E, D>
@@ -94,11 +80,8 @@ where
                     linear_init::<_, _, _, I>(),
                 ),
             ),
-            |(weight, bias)| DenseLayer {
-                weight,
-                bias,
-                activation: PhantomData,
-            },
+            // A converted copy computes every gradient, which is always right.
+            |(weight, bias)| DenseLayer::new(weight, bias, true),
         )
     }
 }
@@ -117,22 +100,7 @@ impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
 
     /// `A(x·Wᵀ + b)`, recorded on the tape as one operation.
     fn try_forward(&self, x: Tensor<(B, Const<I>), f32, Cpu, T>) -> Result<Self::Output, CpuError> {
-        self.fused_forward(x, true)
-    }
-}
-
-impl<B: Dim, const I: usize, const O: usize, A: Activation, T: Tape<f32, Cpu>>
-    Module<Input<Tensor<(B, Const<I>), f32, Cpu, T>>> for DenseLayer<I, O, A>
-{
-    type Output = Tensor<(B, Const<O>), f32, Cpu, T>;
-    type Error = CpuError;
-
-    /// The same, without the input's gradient.
-    fn try_forward(
-        &self,
-        x: Input<Tensor<(B, Const<I>), f32, Cpu, T>>,
-    ) -> Result<Self::Output, CpuError> {
-        self.fused_forward(x.0, false)
+        self.fused_forward(x)
     }
 }
 
@@ -140,8 +108,8 @@ impl<const I: usize, const O: usize, A: Activation> DenseLayer<I, O, A> {
     fn fused_forward<B: Dim, T: Tape<f32, Cpu>>(
         &self,
         x: Tensor<(B, Const<I>), f32, Cpu, T>,
-        input_gradient: bool,
     ) -> Result<Tensor<(B, Const<O>), f32, Cpu, T>, CpuError> {
+        let input_gradient = self.input_gradient;
         let (x, mut tape) = x.split_tape();
         let (batch, _) = *x.shape();
         let (mut x_values, mut weight) =

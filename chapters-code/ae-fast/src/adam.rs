@@ -37,8 +37,8 @@ pub struct Adam<M> {
 }
 
 impl<M> Adam<M> {
-    /// Like dfdx's `Adam::new`: the model is only there to fix `M`.
-    pub fn new(_model: &M, cfg: AdamConfig) -> Self {
+    /// Adam with dfdx's settings `cfg`, before its first update.
+    pub fn with_config(cfg: AdamConfig) -> Self {
         Adam {
             cfg,
             t: 0,

@@ -1,7 +1,7 @@
 //! The fused operations against the plain dfdx ones they replace: same
 //! values, same gradients.
 
-use super::{Activation, Dense, Identity, Input};
+use super::{Activation, DenseLayer, Fuse, FuseLayers, Identity, unfuse};
 use super::{bce_with_logits_loss as fused_bce, mse_loss as fused_mse};
 use dfdx::prelude::*;
 
@@ -28,30 +28,26 @@ fn mix<const N: usize>(dev: &Cpu, rows: usize) -> Rows<N> {
     )
 }
 
-/// Builds `Dense<I, O, A>` and `(Linear<I, O>, A)` from the same seed and
-/// compares outputs and the gradients of weight, bias and input.
-fn dense_matches_linear<A, const I: usize, const O: usize>()
+/// Builds the plain layer `P` (`(Linear<I, O>, A)`, or a bare `Linear`),
+/// fuses a copy, and compares outputs and the gradients of weight, bias and
+/// input. The fused layer holds the plain one's tensors, so a gradient of
+/// either is found under the same tensor.
+fn dense_matches_plain<P, A, const I: usize, const O: usize>()
 where
-    A: Activation + dfdx::nn::BuildOnDevice<Cpu, f32>,
-    A::Built: Module<
-            Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>,
+    A: Activation,
+    P: dfdx::nn::BuildOnDevice<Cpu, f32>,
+    P::Built: Clone
+        + FuseLayers<Fused = DenseLayer<I, O, A>>
+        + Module<
+            Tensor<(usize, Const<I>), f32, Cpu, OwnedTape<f32, Cpu>>,
             Output = Tensor<(usize, Const<O>), f32, Cpu, OwnedTape<f32, Cpu>>,
             Error = CpuError,
         >,
 {
     let rows = 37;
-    let fused = Cpu::seed_from_u64(5).build_module::<Dense<I, O, A>, f32>();
-    let plain = Cpu::seed_from_u64(5).build_module::<(Linear<I, O>, A), f32>();
-    assert_eq!(
-        fused.weight.as_vec(),
-        plain.0.weight.as_vec(),
-        "same initial weights"
-    );
-    assert_eq!(
-        fused.bias.as_vec(),
-        plain.0.bias.as_vec(),
-        "same initial bias"
-    );
+    let plain = Cpu::seed_from_u64(5).build_module::<P, f32>();
+    let fused = plain.clone().fuse_layers(false);
+    let input_layer = plain.clone().fuse_layers(true);
 
     let dev = Cpu::seed_from_u64(1);
     let x: Rows<I> = dev.sample_normal_like(&(rows, Const));
@@ -71,13 +67,13 @@ where
     assert_close(
         "weight grad",
         &fused_grads.get(&fused.weight).as_vec(),
-        &plain_grads.get(&plain.0.weight).as_vec(),
+        &plain_grads.get(&fused.weight).as_vec(),
         tol,
     );
     assert_close(
         "bias grad",
         &fused_grads.get(&fused.bias).as_vec(),
-        &plain_grads.get(&plain.0.bias).as_vec(),
+        &plain_grads.get(&fused.bias).as_vec(),
         tol,
     );
     assert_close(
@@ -87,47 +83,63 @@ where
         tol,
     );
 
-    // Marked as the model's input, the layer gives the same parameter
+    // As the layer that reads the model's input, it gives the same parameter
     // gradients and leaves the input's gradient alone.
-    let y_input = fused.forward(Input(x.clone().traced(Gradients::leaky())));
+    let y_input = input_layer.forward(x.clone().traced(Gradients::leaky()));
     assert_close("output", &y_input.as_vec(), &no_tape, 0.0);
     let mut input_grads = (y_input * mix::<O>(&dev, rows)).sum().backward();
     assert_eq!(
         input_grads.get(&fused.weight).as_vec(),
         fused_grads.get(&fused.weight).as_vec(),
-        "weight grad with Input"
+        "weight grad as input layer"
     );
     assert_eq!(
         input_grads.get(&fused.bias).as_vec(),
         fused_grads.get(&fused.bias).as_vec(),
-        "bias grad with Input"
+        "bias grad as input layer"
     );
     let untouched = input_grads.get_or_alloc_mut(&x).unwrap();
     assert!(
         untouched.iter().all(|&g| g == 0.0),
-        "no input grad with Input"
+        "no input grad as input layer"
     );
 }
 
 #[test]
 fn dense_relu_matches_linear_then_relu() {
-    dense_matches_linear::<ReLU, 50, 20>();
+    dense_matches_plain::<(Linear<50, 20>, ReLU), _, 50, 20>();
     // Wide enough to take the multi-threaded path.
-    dense_matches_linear::<ReLU, 30, 2000>();
+    dense_matches_plain::<(Linear<30, 2000>, ReLU), _, 30, 2000>();
     // A weight large enough that, alone, its gradient is split by rows.
-    dense_matches_linear::<ReLU, 300, 300>();
+    dense_matches_plain::<(Linear<300, 300>, ReLU), _, 300, 300>();
 }
 
 #[test]
 fn dense_sigmoid_matches_linear_then_sigmoid() {
-    dense_matches_linear::<Sigmoid, 50, 20>();
-    dense_matches_linear::<Sigmoid, 30, 2000>();
+    dense_matches_plain::<(Linear<50, 20>, Sigmoid), _, 50, 20>();
+    dense_matches_plain::<(Linear<30, 2000>, Sigmoid), _, 30, 2000>();
 }
 
 #[test]
 fn dense_identity_matches_linear() {
-    dense_matches_linear::<Identity, 50, 20>();
-    dense_matches_linear::<Identity, 30, 2000>();
+    dense_matches_plain::<Linear<50, 20>, Identity, 50, 20>();
+    dense_matches_plain::<Linear<30, 2000>, Identity, 30, 2000>();
+}
+
+#[test]
+fn fusing_moves_the_tensors_and_unfusing_gives_them_back() {
+    type Model = ((Linear<6, 4>, ReLU), ((Linear<4, 3>, Sigmoid), Linear<3, 6>));
+    let plain = Cpu::seed_from_u64(2).build_module::<Model, f32>();
+    let fused = plain.clone().fuse();
+    // Only the layer that reads the data skips its input's gradient.
+    assert!(!fused.0.input_gradient);
+    assert!(fused.1.0.input_gradient && fused.1.1.input_gradient);
+    assert_eq!(fused.1.0.weight.as_vec(), plain.1.0.0.weight.as_vec());
+    let back: <Model as dfdx::nn::BuildOnDevice<Cpu, f32>>::Built = unfuse(fused);
+    assert_eq!(back.0.0.weight.as_vec(), plain.0.0.weight.as_vec());
+    assert_eq!(back.1.1.bias.as_vec(), plain.1.1.bias.as_vec());
+    let adam = dfdx::optim::Adam::new(&plain, AdamConfig::default()).fuse();
+    assert_eq!(adam.cfg.lr, AdamConfig::default().lr);
 }
 
 /// Logits from ordinary to extreme (where a naive formula overflows), and
@@ -223,7 +235,7 @@ fn fused_mse_matches_dfdx_in_value_and_gradient() {
 #[test]
 fn adam_matches_dfdx_bit_for_bit() {
     use dfdx::optim::{Optimizer, WeightDecay};
-    type Model = (Dense<300, 200, ReLU>, Dense<200, 10>);
+    type Model = ((Linear<300, 200>, ReLU), Linear<200, 10>);
     for weight_decay in [
         None,
         Some(WeightDecay::L2(1e-2)),
@@ -239,7 +251,7 @@ fn adam_matches_dfdx_bit_for_bit() {
         let mut plain = dev.build_module::<Model, f32>();
         let mut fast = plain.clone();
         let mut plain_adam = dfdx::optim::Adam::new(&plain, cfg);
-        let mut fast_adam = super::Adam::new(&fast, cfg);
+        let mut fast_adam = super::Adam::with_config(cfg);
         for step in 0..5 {
             let x: Rows<300> = dev.sample_normal_like(&(8, Const));
             // Both models hold the same values, so one backward pass serves both.
@@ -253,8 +265,8 @@ fn adam_matches_dfdx_bit_for_bit() {
                 .expect("all gradients");
             fast_adam.update(&mut fast, &grads).expect("all gradients");
             for (name, a, b) in [
-                ("0.weight", plain.0.weight.as_vec(), fast.0.weight.as_vec()),
-                ("0.bias", plain.0.bias.as_vec(), fast.0.bias.as_vec()),
+                ("0.weight", plain.0.0.weight.as_vec(), fast.0.0.weight.as_vec()),
+                ("0.bias", plain.0.0.bias.as_vec(), fast.0.0.bias.as_vec()),
                 ("1.weight", plain.1.weight.as_vec(), fast.1.weight.as_vec()),
                 ("1.bias", plain.1.bias.as_vec(), fast.1.bias.as_vec()),
             ] {

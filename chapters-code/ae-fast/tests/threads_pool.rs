@@ -1,7 +1,7 @@
 //! The main thread joins rayon's pool as its first worker. This file holds a
 //! single test, so nothing in the process has started the pool before it.
 
-use ae_support::threads::main_thread_joins_pool;
+use ae_fast::threads::main_thread_joins_pool;
 use rayon::prelude::*;
 
 #[test]
