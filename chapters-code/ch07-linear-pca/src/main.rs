@@ -61,8 +61,12 @@ fn positive(text: &str) -> Result<f64, String> {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
+
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
+    ae_fast::threads::main_thread_joins_pool();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "50"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))
 }

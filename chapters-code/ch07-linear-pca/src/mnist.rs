@@ -3,10 +3,12 @@
 //! compared by their reconstruction MSE.
 
 use crate::linalg::{Matrix, principal_angles_degrees};
-use crate::model::{Trainer, decoder_basis};
+use crate::model::{LinearAutoencoderModel, decoder_basis, linear_trainer};
 use crate::pca::{Pca, top_eigenpairs};
+use ae_fast::unfuse;
 use ae_support::batching::{Batch, gather, slice};
 use ae_support::data::{IMAGE_PIXELS, Images};
+use ae_support::losses::BinaryCrossEntropy;
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch03_simple_autoencoder::{SimpleAutoencoder, fit_autoencoder, reconstruct};
 use dfdx::prelude::*;
@@ -208,22 +210,28 @@ pub fn compare(
     };
 
     // The linear autoencoder, trained on the MSE like PCA is defined.
-    let mut linear = Trainer::<IMAGE_PIXELS, CODE_SIZE>::new(&dev, config.learning_rate);
+    let mut linear = linear_trainer::<IMAGE_PIXELS, CODE_SIZE>(&dev, config.learning_rate);
     let linear_history = fit(
         &mut linear,
         &config.fit,
         train.len(),
-        |t, indices| t.step(gather(&dev, x_train, indices)),
+        |t, indices| {
+            let batch: Batch<IMAGE_PIXELS> = gather(&dev, x_train, indices);
+            t.step(batch.clone(), batch)
+        },
         |t| Some(mse(&forward_all(&t.model, x_eval), x_eval) as f32),
     )?;
     let linear_mse = Mse {
         train: mse(&forward_all(&linear.model, x_train), x_train),
         eval: mse(&forward_all(&linear.model, x_eval), x_eval),
     };
+    let linear_shown = forward_all(&linear.model, &shown_pixels);
+    let linear = unfuse::<LinearAutoencoderModel<IMAGE_PIXELS, CODE_SIZE>>(linear.model);
 
     // Chapter 3's model: ReLU codes, sigmoid outputs, trained on cross-entropy.
-    let (nonlinear, nonlinear_history) = fit_autoencoder::<_, IMAGE_PIXELS>(
+    let (nonlinear, nonlinear_history) = fit_autoencoder::<_, _, IMAGE_PIXELS>(
         dev.build_module::<SimpleAutoencoder, f32>(),
+        BinaryCrossEntropy,
         x_train,
         x_eval,
         &config.fit,
@@ -240,11 +248,11 @@ pub fn compare(
         explained_variance: pca.variances.iter().sum::<f64>() / pca.total_variance,
         pca_convergence_degrees,
         variances_at_cut,
-        angles_degrees: principal_angles_degrees(&decoder_basis(&linear.model), &pca.components),
+        angles_degrees: principal_angles_degrees(&decoder_basis(&linear), &pca.components),
         shown: shown.to_vec(),
         shown_reconstructions: [
             pca_reconstructions(&dev, &pca, &shown_pixels),
-            forward_all(&linear.model, &shown_pixels),
+            linear_shown,
             reconstruct(&nonlinear, &shown_pixels),
         ],
         pca: pca_mse,

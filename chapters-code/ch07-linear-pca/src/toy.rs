@@ -3,8 +3,10 @@
 
 use crate::cloud::{CLOUD_POINTS, CloudShape, flatten, tilted_plane_cloud};
 use crate::linalg::{Matrix, dot, orthonormal_columns, principal_angles_degrees};
-use crate::model::{LinearAutoencoderModel, Trainer, decoder_basis, encode, reconstruction_mse};
+use crate::model::{LinearAutoencoderModel, decoder_basis, encode, linear_trainer};
 use crate::pca::Pca;
+use ae_fast::unfuse;
+use ch03_simple_autoencoder::evaluate;
 use dfdx::prelude::*;
 
 /// The settings of the toy run: 60 points as in Géron's example, and full
@@ -83,27 +85,28 @@ pub fn run_toy(config: &ToyConfig, mut on_step: impl FnMut(usize, f32)) -> ToyRe
     let dev = Cpu::seed_from_u64(config.seed);
     let batch = || dev.tensor_from_vec(rows.clone(), (config.points, Const::<3>));
 
-    let mut trainer = Trainer::<3, 2>::new(&dev, config.learning_rate);
+    let mut trainer = linear_trainer::<3, 2>(&dev, config.learning_rate);
     let mut losses = Vec::with_capacity(config.steps + 1);
     for step in 0..config.steps {
-        let loss = trainer.step(batch());
+        let loss = trainer.step(batch(), batch());
         on_step(step, loss);
         losses.push(loss);
     }
-    let final_loss = reconstruction_mse(&trainer.model, batch());
+    let final_loss = evaluate(&trainer.model, &trainer.loss, &rows, config.points);
     on_step(config.steps, final_loss);
     losses.push(final_loss);
+    let model = unfuse::<LinearAutoencoderModel<3, 2>>(trainer.model);
 
     let pca = Pca::exact(&rows, 3, 2);
-    let learned = decoder_basis(&trainer.model);
-    let decoder_bias = trainer.model.1.bias.array();
+    let learned = decoder_basis(&model);
+    let decoder_bias = model.1.bias.array();
     ToyResult {
         plane_mse: projection_mse(&points, &learned, decoder_bias),
         angles_degrees: principal_angles_degrees(&learned, &pca.components),
         autoencoder_mse: f64::from(final_loss),
         pca_mse: pca.reconstruction_mse(&rows),
-        codings: pairs(&encode(&trainer.model, batch())),
-        reconstructions: triples(&trainer.model.forward(batch()).as_vec()),
+        codings: pairs(&encode(&model, batch())),
+        reconstructions: triples(&model.forward(batch()).as_vec()),
         pca_codings: points
             .iter()
             .map(|p| {
@@ -113,7 +116,7 @@ pub fn run_toy(config: &ToyConfig, mut on_step: impl FnMut(usize, f32)) -> ToyRe
             .collect(),
         decoder_bias,
         decoder_basis: learned,
-        model: trainer.model,
+        model,
         losses,
         pca,
         points,
