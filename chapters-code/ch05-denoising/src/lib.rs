@@ -5,8 +5,11 @@
 //! * [`denoising`]: training chapter 3's autoencoders on noisy inputs and
 //!   clean targets, with fresh noise for every batch, and scoring them.
 //! * [`nadam`]: Keras 3's Nadam optimiser, which dfdx lacks.
+//! * [`geron`]: Géron's stacked autoencoder (MSE, Nadam) and his two
+//!   denoisers, with Dropout or Gaussian noise on the input.
 
 pub mod denoising;
+pub mod geron;
 pub mod nadam;
 pub mod noise;
 pub mod psnr;
