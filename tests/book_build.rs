@@ -116,15 +116,20 @@ fn the_site_is_built_into_an_ignored_folder() {
     let book = MDBook::load(book_dir()).unwrap();
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"));
     let site = std::path::absolute(book.root.join(&book.config.build.build_dir)).unwrap();
-    let site: PathBuf = site.components().fold(PathBuf::new(), |path, part| match part {
-        std::path::Component::ParentDir => path.parent().unwrap().to_path_buf(),
-        part => path.join(part),
-    });
+    let site: PathBuf = site
+        .components()
+        .fold(PathBuf::new(), |path, part| match part {
+            std::path::Component::ParentDir => path.parent().unwrap().to_path_buf(),
+            part => path.join(part),
+        });
     assert!(
         site.starts_with(workspace.join("target")),
         "book.toml's build-dir is {}",
         site.display()
     );
     let gitignore = fs::read_to_string(workspace.join(".gitignore")).unwrap();
-    assert!(gitignore.lines().any(|line| line == "target/"), "{gitignore}");
+    assert!(
+        gitignore.lines().any(|line| line == "target/"),
+        "{gitignore}"
+    );
 }
