@@ -8,7 +8,7 @@
 mod data_fixtures;
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ae_support::data::{self, DataError, DataSource, Dataset, IMAGE_PIXELS, SearchDir};
 use ae_support::download;
