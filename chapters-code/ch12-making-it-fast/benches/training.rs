@@ -1,13 +1,13 @@
-//! `cargo bench -p ch08-making-it-fast`: one training step of every model of
+//! `cargo bench -p ch12-making-it-fast`: one training step of every model of
 //! the book (plain dfdx and fast builds, batches of 256 and 32), encoder
 //! inference, single matrix products, and reading the 60,000-image IDX file.
 
+use ae_fast::Fuse;
+use ae_fast::matmul::{MatRef, matmul};
 use ae_support::batching::{Batch, slice};
-use ae_support::fast::matmul::{MatRef, matmul};
 use ae_support::idx;
-use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
-use ch08_making_it_fast::models::*;
-use ch08_making_it_fast::timing::{LossFn, Training, synthetic_images};
+use ch12_making_it_fast::models::*;
+use ch12_making_it_fast::timing::{Training, synthetic_images};
 use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
@@ -25,16 +25,12 @@ struct TrainStep<'a> {
 
 impl WithModel for TrainStep<'_> {
     type Output = ();
-    fn run<M>(self, model: M, loss: LossFn, build: Build)
-    where
-        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
-    {
+    fn run<T: Training>(self, mut training: T) {
         let mut group = self
             .criterion
             .benchmark_group(format!("train_step/{}", self.model.layout()));
         let rows = synthetic_images(256, 1);
         let dev = Cpu::default();
-        let mut training = Training::new(model, loss, build);
         for batch_size in [256, 32] {
             let batch: Batch<784> = slice(&dev, &rows, 0..batch_size);
             group.throughput(Throughput::Elements(batch_size as u64));
@@ -70,13 +66,13 @@ fn encoder_inference(c: &mut Criterion) {
     let images: Batch<784> = slice(&dev, &synthetic_images(10_000, 2), 0..10_000);
     let mut group = c.benchmark_group("encode_10000");
     group.throughput(Throughput::Elements(10_000));
-    let plain = dev.build_module::<PlainSimple, f32>();
+    let plain = dev.build_module::<SimpleAutoencoder, f32>();
     group.bench_function("784-32 plain", |b| {
         b.iter(|| plain.0.forward(images.clone()))
     });
-    let fast = dev.build_module::<FastSimple, f32>();
+    let fast = plain.fuse();
     group.bench_function("784-32 fast", |b| b.iter(|| fast.0.forward(images.clone())));
-    let deep = dev.build_module::<FastDeep, f32>();
+    let deep = dev.build_module::<DeepAutoencoder, f32>().fuse();
     group.bench_function("784-128-32 fast", |b| {
         b.iter(|| deep.0.forward(images.clone()))
     });
@@ -87,7 +83,7 @@ fn encoder_inference(c: &mut Criterion) {
 /// multiplies at (batch 256): the first layer's forward pass, the last
 /// layer's weight gradient and its forward pass. dfdx's `matmul` (gemm 0.15,
 /// split between rayon's threads, into a fresh tensor) against
-/// `fast::matmul` (gemm 0.19, on the calling thread, into a reused buffer);
+/// `ae_fast::matmul` (gemm 0.19, on the calling thread, into a reused buffer);
 /// with `RAYON_NUM_THREADS=1` both run on one thread. The throughput is in
 /// floating-point operations.
 fn products(c: &mut Criterion) {
@@ -139,7 +135,7 @@ fn write_idx_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::Pat
 }
 
 fn idx_parsing(c: &mut Criterion) {
-    let dir = std::env::temp_dir().join(format!("ch08-idx-bench-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("ch12-idx-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temporary folder");
     let (raw, gz) = write_idx_files(&dir);
     let mut group = c.benchmark_group("read_60000_images");
@@ -157,12 +153,17 @@ fn idx_parsing(c: &mut Criterion) {
 /// Also makes the main thread one of rayon's workers, as the chapters'
 /// programs and the `epoch` command do.
 fn config() -> Criterion {
-    ae_support::threads::main_thread_joins_pool();
+    ae_fast::threads::main_thread_joins_pool();
     Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
 }
+
+/// The allocator the `epoch` command uses, for the same reason.
+#[cfg(not(feature = "system-allocator"))]
+#[global_allocator]
+static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
 
 criterion_group! {
     name = benches;

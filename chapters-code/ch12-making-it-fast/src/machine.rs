@@ -1,7 +1,7 @@
 //! What the machine can do, measured in the same run as the training, so
 //! that the ratios in the tables compare like with like.
 
-use ae_support::fast::matmul::{MatRef, matmul};
+use ae_fast::matmul::{MatRef, matmul};
 use dfdx::prelude::*;
 use rayon::prelude::*;
 use std::time::Instant;
@@ -14,8 +14,8 @@ const SIDE: usize = 1024;
 pub struct MatmulPeaks {
     /// dfdx's `matmul` (the `gemm` release dfdx depends on).
     pub dfdx: f64,
-    /// `ae_support::fast::matmul` (a newer `gemm`) on row blocks split
-    /// between the threads as `Dense` splits them.
+    /// `ae_fast::matmul` (a newer `gemm`) on row blocks split
+    /// between the threads as `DenseLayer` splits them.
     pub fast: f64,
 }
 

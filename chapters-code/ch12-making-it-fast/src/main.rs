@@ -1,13 +1,11 @@
-//! `cargo run --release -p ch08-making-it-fast -- epoch`: seconds per
+//! `cargo run --release -p ch12-making-it-fast -- epoch`: seconds per
 //! 60,000-sample epoch for every model of the book, in its plain-dfdx build
 //! and its fast build, against this machine's measured matrix-multiply peak.
 
-use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
-use ch08_making_it_fast::machine;
-use ch08_making_it_fast::models::*;
-use ch08_making_it_fast::timing::{LossFn, Timing, synthetic_images, time_epochs};
+use ch12_making_it_fast::machine;
+use ch12_making_it_fast::models::*;
+use ch12_making_it_fast::timing::{Timing, Training, synthetic_images, time_epochs};
 use clap::{Parser, Subcommand};
-use dfdx::prelude::*;
 
 #[derive(Parser)]
 #[command(about = "Times training epochs of the book's models, plain dfdx against fused layers")]
@@ -42,10 +40,15 @@ struct EpochArgs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Leave the main thread out of rayon's pool, as a program that does not
-    /// call `ae_support::threads::main_thread_joins_pool` does.
+    /// call `ae_fast::threads::main_thread_joins_pool` does.
     #[arg(long)]
     main_thread_waits: bool,
 }
+
+/// mimalloc unless the `system-allocator` feature measures without it.
+#[cfg(not(feature = "system-allocator"))]
+#[global_allocator]
+static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
 
 fn main() {
     ae_support::cli::exit_quietly_on_closed_pipe();
@@ -59,7 +62,7 @@ fn main() {
         std::process::exit(2);
     }
     if !args.main_thread_waits {
-        ae_support::threads::main_thread_joins_pool();
+        ae_fast::threads::main_thread_joins_pool();
     }
     let peaks = machine::matmul_peaks();
     let peak = peaks.best();
@@ -103,20 +106,9 @@ struct TimeEpochs<'a> {
 
 impl WithModel for TimeEpochs<'_> {
     type Output = Timing;
-    fn run<M>(self, model: M, loss: LossFn, build: Build) -> Timing
-    where
-        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
-    {
+    fn run<T: Training>(self, training: T) -> Timing {
         let a = self.args;
-        time_epochs(
-            model,
-            loss,
-            build,
-            self.rows,
-            a.batch_size,
-            a.epochs,
-            a.seed,
-        )
+        time_epochs(training, self.rows, a.batch_size, a.epochs, a.seed)
     }
 }
 

@@ -1,34 +1,19 @@
-//! Every model the book trains, in its plain-dfdx build and its fast build.
+//! Every model the book trains, in its plain-dfdx build and its fused twin.
 
-use crate::timing::{LossFn, loss_fn};
-use ch03_simple_autoencoder::model as ch03;
-use ch03_simple_autoencoder::training::{TracedBatch, TracedInput};
-use ch06_sparse::models as ch06;
-use ch07_linear_pca::model as ch07;
+use crate::timing::Training;
+use ae_fast::{Fuse, FuseLayers, Fused};
+use ae_support::losses::{BinaryCrossEntropy, Loss, MeanSquaredError};
+use ch03_simple_autoencoder::{Autoencoder, Trainer, keras_adam};
 use dfdx::prelude::*;
 
-// ANCHOR: plain_models
-/// Chapter 3's simple autoencoder from dfdx's stock layers.
-pub type PlainSimple = ((Linear<784, 32>, ReLU), Linear<32, 784>);
-/// Chapter 3's deep autoencoder from dfdx's stock layers.
-pub type PlainDeep = (
-    (Linear<784, 128>, ReLU, Linear<128, 32>, ReLU),
-    (Linear<32, 128>, ReLU, Linear<128, 784>),
-);
-/// Chapter 6's sparse autoencoder (300 sigmoid codes) from stock layers.
-pub type PlainSparse = (
-    (Linear<784, 100>, ReLU, Linear<100, 300>, Sigmoid),
-    (Linear<300, 100>, ReLU, Linear<100, 784>),
-);
-/// Chapter 7's linear autoencoder from stock layers.
-pub type PlainLinear = (Linear<784, 32>, Linear<32, 784>);
-// ANCHOR_END: plain_models
-
-/// The chapters' own (fast) builds of the same models.
-pub type FastSimple = ch03::SimpleAutoencoder;
-pub type FastDeep = ch03::DeepAutoencoder;
-pub type FastSparse = ch06::KlAutoencoder;
-pub type FastLinear = ch07::LinearAutoencoder<784, 32>;
+/// Chapter 3's deep autoencoder, 784-128-32-128-784.
+pub use ch03_simple_autoencoder::DeepAutoencoder;
+/// Chapter 3's simple autoencoder, 784-32-784.
+pub use ch03_simple_autoencoder::SimpleAutoencoder;
+/// Chapter 6's sparse autoencoder with 300 sigmoid codes.
+pub use ch06_sparse::models::KlAutoencoder;
+/// Chapter 7's linear autoencoder at MNIST's size.
+pub type LinearAutoencoder = ch07_linear_pca::model::LinearAutoencoder<784, 32>;
 
 /// The book's models, for the command line and the tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -41,15 +26,6 @@ pub enum Model {
     Sparse,
     /// Chapter 7: 784-32-784 without activations.
     Linear,
-}
-
-/// Which loss a model trains with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Loss {
-    /// Binary cross-entropy on logits (chapters 3 to 6 with the L1 penalty).
-    BinaryCrossEntropy,
-    /// Mean squared error (chapter 6 with the KL penalty, chapter 7).
-    MeanSquaredError,
 }
 
 impl Model {
@@ -79,25 +55,19 @@ impl Model {
     /// forward products (2 per weight) and the two backward products, for
     /// the weights' and the inputs' gradients (4 per weight). This is the
     /// standard step's work, the yardstick for both builds, although the
-    /// fast build skips the first layer's input gradient.
+    /// fused twin skips the first layer's input gradient.
     pub fn training_flops_per_sample(self) -> f64 {
         6.0 * self.weights() as f64
     }
-
-    pub fn loss(self) -> Loss {
-        match self {
-            Model::Simple | Model::Deep => Loss::BinaryCrossEntropy,
-            Model::Sparse | Model::Linear => Loss::MeanSquaredError,
-        }
-    }
 }
 
-/// Which build of a model: dfdx's stock layers and losses, or the fused ones.
+/// Which build of a model: the chapter's own dfdx modules, optimiser and
+/// loss, or their fused twins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Build {
-    /// dfdx's `Linear`, activation modules and losses.
+    /// dfdx's `Linear`, activation modules, `Adam` and losses.
     Plain,
-    /// `ae_support::fast::Dense` and the fused losses.
+    /// The same model, optimiser and loss after `ae_fast::Fuse`.
     Fast,
 }
 
@@ -110,55 +80,76 @@ impl Build {
     }
 }
 
-/// Something to do with a freshly built model and the loss it trains with
-/// (time it, benchmark it): the model's type differs for every pair of
-/// [`Model`] and [`Build`], so it is a trait with a generic method.
+/// Something to do with a fresh training setup (time it, benchmark it): its
+/// type differs for every pair of [`Model`] and [`Build`], so it is a trait
+/// with a generic method.
 pub trait WithModel {
     type Output;
-    fn run<M>(self, model: M, loss: LossFn, build: Build) -> Self::Output
-    where
-        M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static;
+    fn run<T: Training>(self, training: T) -> Self::Output;
 }
 
-/// Builds `model` in `build` from `seed` and hands it to `job`. Both builds
-/// of a model start from the same weights.
+// ANCHOR: builds
+/// Builds `model` from `seed` with the loss its chapter trains it with, and
+/// hands chapter 3's trainer of it (Adam with Keras' defaults) to `job`: as
+/// it is for [`Build::Plain`], fused for [`Build::Fast`]. Both builds start
+/// from the same weights.
 pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) -> W::Output {
     let dev = Cpu::seed_from_u64(seed);
-    let loss = loss_fn(model.loss(), build == Build::Fast);
-    match (model, build) {
-        (Model::Simple, Build::Plain) => {
-            job.run(dev.build_module::<PlainSimple, f32>(), loss, build)
+    match model {
+        Model::Simple => {
+            let model = dev.build_module::<SimpleAutoencoder, f32>();
+            setup(model, BinaryCrossEntropy, build, job)
         }
-        (Model::Simple, Build::Fast) => job.run(dev.build_module::<FastSimple, f32>(), loss, build),
-        (Model::Deep, Build::Plain) => job.run(dev.build_module::<PlainDeep, f32>(), loss, build),
-        (Model::Deep, Build::Fast) => job.run(dev.build_module::<FastDeep, f32>(), loss, build),
-        (Model::Sparse, Build::Plain) => {
-            job.run(dev.build_module::<PlainSparse, f32>(), loss, build)
+        Model::Deep => {
+            let model = dev.build_module::<DeepAutoencoder, f32>();
+            setup(model, BinaryCrossEntropy, build, job)
         }
-        (Model::Sparse, Build::Fast) => job.run(dev.build_module::<FastSparse, f32>(), loss, build),
-        (Model::Linear, Build::Plain) => {
-            job.run(dev.build_module::<PlainLinear, f32>(), loss, build)
+        Model::Sparse => {
+            let model = dev.build_module::<KlAutoencoder, f32>();
+            setup(model, MeanSquaredError, build, job)
         }
-        (Model::Linear, Build::Fast) => job.run(dev.build_module::<FastLinear, f32>(), loss, build),
+        Model::Linear => {
+            let model = dev.build_module::<LinearAutoencoder, f32>();
+            setup(model, MeanSquaredError, build, job)
+        }
     }
 }
+
+/// Chapter 3's trainer of `model`, the way its chapter builds it, or its
+/// fused twin.
+fn setup<M, L, W>(model: M, loss: L, build: Build, job: W) -> W::Output
+where
+    M: FuseLayers + Autoencoder<784>,
+    Fused<M>: Autoencoder<784>,
+    L: Loss + Fuse,
+    Fused<L>: Loss,
+    W: WithModel,
+{
+    let optimizer = keras_adam(&model);
+    let trainer = Trainer::new(model, optimizer, loss);
+    match build {
+        Build::Plain => job.run(trainer),
+        Build::Fast => job.run(trainer.fuse()),
+    }
+}
+// ANCHOR_END: builds
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ae_support::fast::{DenseLayer, Identity};
+    use ae_fast::{DenseLayer, Identity};
 
     #[test]
-    fn the_fast_builds_are_made_of_dense_layers() {
-        // Compiles only while the chapters' models are built from `Dense`.
+    fn the_fused_twins_are_made_of_dense_layers() {
         let dev = Cpu::default();
         let _: (DenseLayer<784, 32, ReLU>, DenseLayer<32, 784, Identity>) =
-            dev.build_module::<FastSimple, f32>();
+            dev.build_module::<SimpleAutoencoder, f32>().fuse();
         let _: (DenseLayer<784, 32, Identity>, DenseLayer<32, 784, Identity>) =
-            dev.build_module::<FastLinear, f32>();
+            dev.build_module::<LinearAutoencoder, f32>().fuse();
         type SparseEncoder = (DenseLayer<784, 100, ReLU>, DenseLayer<100, 300, Sigmoid>);
         type SparseDecoder = (DenseLayer<300, 100, ReLU>, DenseLayer<100, 784, Identity>);
-        let (encoder, _): (SparseEncoder, SparseDecoder) = dev.build_module::<FastSparse, f32>();
+        let (encoder, _): (SparseEncoder, SparseDecoder) =
+            dev.build_module::<KlAutoencoder, f32>().fuse();
         assert_eq!(encoder.1.bias.shape(), &(Const::<300>,));
     }
 
@@ -171,28 +162,27 @@ mod tests {
         };
         check(
             Model::Simple,
-            dev.build_module::<FastSimple, f32>().num_trainable_params(),
+            dev.build_module::<SimpleAutoencoder, f32>()
+                .num_trainable_params(),
             32 + 784,
         );
         check(
             Model::Deep,
-            dev.build_module::<FastDeep, f32>().num_trainable_params(),
+            dev.build_module::<DeepAutoencoder, f32>()
+                .num_trainable_params(),
             128 + 32 + 128 + 784,
         );
         check(
             Model::Sparse,
-            dev.build_module::<FastSparse, f32>().num_trainable_params(),
+            dev.build_module::<KlAutoencoder, f32>()
+                .num_trainable_params(),
             100 + 300 + 100 + 784,
         );
         check(
             Model::Linear,
-            dev.build_module::<FastLinear, f32>().num_trainable_params(),
+            dev.build_module::<LinearAutoencoder, f32>()
+                .num_trainable_params(),
             32 + 784,
-        );
-        check(
-            Model::Deep,
-            dev.build_module::<PlainDeep, f32>().num_trainable_params(),
-            128 + 32 + 128 + 784,
         );
     }
 }

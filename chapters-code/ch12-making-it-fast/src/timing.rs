@@ -1,78 +1,25 @@
 //! Whole training epochs, timed: the same loop as the chapters' (shuffled
 //! mini-batches, forward, loss, backward, Adam), without progress bars.
 
-use crate::models::{Build, Loss};
 use ae_support::batching::{Batch, gather, shuffled_batches};
-use ae_support::fast;
-use ch03_simple_autoencoder::training::{KERAS_ADAM, TracedBatch, TracedInput, keras_adam};
-use dfdx::optim::{Adam, Optimizer};
+use ae_support::losses::Loss;
+use ch03_simple_autoencoder::{Autoencoder, Trainer};
+use dfdx::optim::Optimizer;
 use dfdx::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::time::Instant;
 
-/// A loss on a traced batch of 784-wide rows.
-pub type LossFn = fn(TracedBatch<784>, Batch<784>) -> Tensor<Rank0, f32, Cpu, OwnedTape<f32, Cpu>>;
-
-// ANCHOR: losses
-/// dfdx's own loss, or the fused one from `ae_support::fast`.
-pub fn loss_fn(loss: Loss, fused: bool) -> LossFn {
-    match (loss, fused) {
-        (Loss::BinaryCrossEntropy, false) => |z, t| binary_cross_entropy_with_logits_loss(z, t),
-        (Loss::BinaryCrossEntropy, true) => |z, t| fast::bce_with_logits_loss(z, t),
-        (Loss::MeanSquaredError, false) => |p, t| mse_loss(p, t),
-        (Loss::MeanSquaredError, true) => |p, t| fast::mse_loss(p, t),
-    }
-}
-// ANCHOR_END: losses
-
-/// A model with its optimiser and gradient buffers.
-pub struct Training<M> {
-    pub model: M,
-    optimizer: Box<dyn Optimizer<M, Cpu, f32>>,
-    grads: Gradients<f32, Cpu>,
-    loss: LossFn,
-}
-
-impl<M> Training<M>
-where
-    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
-{
-    /// Adam with Keras' defaults, as in every chapter: dfdx's own for the
-    /// plain build, `fast::Adam` for the fast one.
-    pub fn new(model: M, loss: LossFn, build: Build) -> Self {
-        let optimizer: Box<dyn Optimizer<M, Cpu, f32>> = match build {
-            Build::Plain => Box::new(Adam::new(&model, KERAS_ADAM)),
-            Build::Fast => Box::new(keras_adam(&model)),
-        };
-        Training {
-            grads: model.alloc_grads(),
-            optimizer,
-            model,
-            loss,
-        }
-    }
-
+/// A training setup of an autoencoder on 784-wide rows: chapter 3's
+/// [`Trainer`], with plain or fused parts.
+pub trait Training {
     /// One step on one batch (an autoencoder's target is its input);
     /// returns the batch's loss.
-    pub fn step(&mut self, batch: Batch<784>) -> f32 {
-        let tape = std::mem::replace(&mut self.grads, Gradients::leaky());
-        let output = self
-            .model
-            .forward_mut(fast::Input(batch.clone().traced(tape)));
-        let loss = (self.loss)(output, batch);
-        let value = loss.array();
-        self.grads = loss.backward();
-        self.optimizer
-            .update(&mut self.model, &self.grads)
-            .expect("every parameter receives a gradient");
-        self.model.zero_grads(&mut self.grads);
-        value
-    }
+    fn step(&mut self, batch: Batch<784>) -> f32;
 
     /// One epoch over the rows of `rows` in shuffled batches of `batch_size`;
     /// returns its wall-clock seconds and its mean loss.
-    pub fn epoch(&mut self, rows: &[f32], batch_size: usize, rng: &mut StdRng) -> (f64, f32) {
+    fn epoch(&mut self, rows: &[f32], batch_size: usize, rng: &mut StdRng) -> (f64, f32) {
         let dev = Cpu::default();
         let started = Instant::now();
         let mut total = 0.0f64;
@@ -85,6 +32,17 @@ where
             started.elapsed().as_secs_f64(),
             (total / count as f64) as f32,
         )
+    }
+}
+
+impl<M, O, L> Training for Trainer<M, O, L>
+where
+    M: Autoencoder<784>,
+    O: Optimizer<M, Cpu, f32>,
+    L: Loss,
+{
+    fn step(&mut self, batch: Batch<784>) -> f32 {
+        Trainer::step(self, batch.clone(), batch)
     }
 }
 
@@ -114,19 +72,13 @@ impl Timing {
 /// Trains `model` for one warm-up epoch and then `epochs` timed ones.
 /// The warm-up lets the allocator and the thread pool settle, as the
 /// first epoch of a long run would.
-pub fn time_epochs<M>(
-    model: M,
-    loss: LossFn,
-    build: Build,
+pub fn time_epochs(
+    mut training: impl Training,
     rows: &[f32],
     batch_size: usize,
     epochs: usize,
     seed: u64,
-) -> Timing
-where
-    M: ModuleMut<TracedInput<784>, Output = TracedBatch<784>> + ZeroGrads<f32, Cpu> + 'static,
-{
-    let mut training = Training::new(model, loss, build);
+) -> Timing {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut timing = Timing {
         seconds: Vec::new(),

@@ -4,7 +4,7 @@ use ae_support::testing::run;
 use std::process::Output;
 
 fn bench(args: &[&str]) -> Output {
-    run(env!("CARGO_BIN_EXE_ch08-making-it-fast"), args)
+    run(env!("CARGO_BIN_EXE_ch12-making-it-fast"), args)
 }
 
 #[test]
