@@ -229,6 +229,23 @@ impl Images {
     pub fn image(&self, i: usize) -> &[f32] {
         &self.pixels[i * IMAGE_PIXELS..(i + 1) * IMAGE_PIXELS]
     }
+
+    /// The index of the first image of each class 0-9 (fewer if a class is
+    /// missing), so that a figure shows every class once.
+    pub fn first_of_each_class(&self) -> Vec<usize> {
+        (0..10u8)
+            .filter_map(|class| self.labels.iter().position(|&l| l == class))
+            .collect()
+    }
+
+    /// The pixels of the images at `indices`, back to back.
+    pub fn pixels_of(&self, indices: &[usize]) -> Vec<f32> {
+        indices
+            .iter()
+            .flat_map(|&i| self.image(i))
+            .copied()
+            .collect()
+    }
 }
 
 /// Loads `split` of `dataset`, searching `data_dir` first (the `--data-dir`
@@ -237,6 +254,53 @@ impl Images {
 pub fn load(dataset: Dataset, split: &Split, data_dir: Option<&Path>) -> Result<Images, DataError> {
     DataSource::from_env(dataset, data_dir)?.load(split)
 }
+
+/// The training and evaluation sets a chapter trains and evaluates on.
+///
+/// Without explicit splits (`--train-split`/`--eval-split`) this is `train`
+/// and `test`. When the
+/// training files cannot be found or downloaded (the 60,000 MNIST training
+/// images are large and often missing offline), it says so loudly and trains on
+/// `test[:8000]`, evaluating on `test[8000:]`; the sets' descriptions carry the
+/// slices into every number and figure. An explicit split never falls back.
+pub fn load_splits(
+    dataset: Dataset,
+    dir: Option<&Path>,
+    train_split: Option<Split>,
+    eval_split: Option<Split>,
+) -> Result<(Images, Images), DataError> {
+    let (train, eval) = match (train_split, eval_split) {
+        (None, None) => {
+            let train_split = Split::full(Part::Train);
+            match load(dataset, &train_split, dir) {
+                Ok(train) => (train, load(dataset, &Split::full(Part::Test), dir)?),
+                Err(DataError::NotFound(missing)) if missing.part == Part::Train => {
+                    let (train, eval): (Split, Split) =
+                        (FALLBACK_TRAIN.parse()?, FALLBACK_EVAL.parse()?);
+                    eprintln!(
+                        "note: the {} training files are not available ({missing_file}.gz not found, \
+                         download failed or off).\n      Training on {train} and evaluating on {eval} \
+                         instead; every number and figure of this run says so.",
+                        dataset.display_name(),
+                        missing_file = missing.file,
+                    );
+                    (load(dataset, &train, dir)?, load(dataset, &eval, dir)?)
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        (train, eval) => {
+            let train = train.unwrap_or_else(|| Split::full(Part::Train));
+            let eval = eval.unwrap_or_else(|| Split::full(Part::Test));
+            (load(dataset, &train, dir)?, load(dataset, &eval, dir)?)
+        }
+    };
+    Ok((train, eval))
+}
+
+/// The slices of the test split used when no training files are available.
+const FALLBACK_TRAIN: &str = "test[:8000]";
+const FALLBACK_EVAL: &str = "test[8000:]";
 
 /// A folder that may hold the dataset's files, and why it is searched.
 #[derive(Clone, Debug, PartialEq, Eq)]

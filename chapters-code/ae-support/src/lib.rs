@@ -13,8 +13,13 @@ pub mod download;
 pub mod figures;
 pub mod idx;
 pub mod losses;
+pub mod paths;
 pub mod progress;
+pub mod report;
 pub mod split;
 pub mod summary;
+/// Helpers for the chapters' command-line tests; chapters enable the feature
+/// in their `[dev-dependencies]`, so it is no part of the library they run on.
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod training;

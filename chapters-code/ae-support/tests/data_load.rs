@@ -463,6 +463,22 @@ fn data_dir_takes_precedence_over_the_environment() {
 }
 
 #[test]
+fn load_splits_takes_the_whole_test_part_when_no_eval_split_is_given() {
+    let dir = TempDir::new("load-splits");
+    write_test_part_gz(dir.path(), 6, 0);
+    let (train, eval) = data::load_splits(
+        Dataset::Mnist,
+        Some(dir.path()),
+        Some(split("test[:4]")),
+        None,
+    )
+    .unwrap();
+    assert_eq!(train.labels, vec![0, 1, 2, 3]);
+    assert_eq!(eval.labels, vec![0, 1, 2, 3, 4, 5]);
+    assert_eq!(eval.description, "MNIST test");
+}
+
+#[test]
 fn dataset_names_and_classes() {
     assert_eq!(Dataset::Mnist.display_name(), "MNIST");
     assert_eq!(Dataset::Fashion.display_name(), "Fashion-MNIST");

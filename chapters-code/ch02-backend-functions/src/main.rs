@@ -2,7 +2,8 @@
 //! data and draw its hidden layer's view of the test notes at a few epochs.
 //! No data set and no network access needed; it runs in about a second.
 
-use ae_support::cli::{RunResult, book_figures_dir};
+use ae_support::cli::RunResult;
+use ae_support::paths::book_figures_dir;
 use ae_support::figures::{Panel, scatter_panels};
 use ae_support::training::FitConfig;
 use ch02_backend_functions::notes::{NOTES, TEST_NOTES, generate, ideal_accuracy};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// `target/checkpoints/ch03-<simple|deep>.safetensors` under the workspace
 /// root, whichever folder the command runs from.
 pub fn default_checkpoint(architecture: Architecture) -> PathBuf {
-    ae_support::cli::workspace_dir()
+    ae_support::paths::workspace_dir()
         .join("target/checkpoints")
         .join(format!("ch03-{}.safetensors", architecture.name()))
 }

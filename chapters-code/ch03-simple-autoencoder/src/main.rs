@@ -57,7 +57,7 @@ struct Outcome {
 fn run(cli: Cli) -> RunResult {
     let common = &cli.common;
 
-    let (train, eval) = ae_support::cli::load_splits(common)?;
+    let (train, eval) = common.load_splits()?;
 
     let toy = toy_experiment(cli.toy_epochs.into(), common.seed);
     println!(

@@ -40,7 +40,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> RunResult {
     let common = &cli.common;
-    let (train, eval) = ae_support::cli::load_splits(common)?;
+    let (train, eval) = common.load_splits()?;
     let path = cli
         .checkpoint
         .clone()

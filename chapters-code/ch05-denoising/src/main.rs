@@ -73,7 +73,7 @@ struct Outcome {
 }
 
 fn run(cli: Cli) -> RunResult {
-    let (train, eval) = ae_support::cli::load_splits(&cli.common)?;
+    let (train, eval) = cli.common.load_splits()?;
     let common = &cli.common;
     let schedules = if cli.compare_schedules {
         vec![NoiseSchedule::Fresh, NoiseSchedule::Fixed]
@@ -89,7 +89,7 @@ fn run(cli: Cli) -> RunResult {
     );
     println!(
         "{}",
-        ae_support::cli::trained_and_evaluated_on(&train, &eval)
+        ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
     let config = common.fit_config();
     // The evaluation noise has its own seed, so the scores of two runs that
@@ -182,7 +182,7 @@ fn run(cli: Cli) -> RunResult {
         .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     written.push(results);
     for path in written {
-        println!("wrote {}", ae_support::cli::shown(&path).display());
+        println!("wrote {}", ae_support::paths::shown(&path).display());
     }
     Ok(())
 }
@@ -293,7 +293,7 @@ fn write_grid(
 /// The run's numbers as plain text, written next to the figures.
 fn results_text(cli: &Cli, train: &Images, eval: &Images, outcomes: &[Outcome]) -> String {
     let c = &cli.common;
-    let mut t = ae_support::cli::provenance("ch05-denoising", train, eval);
+    let mut t = ae_support::report::provenance("ch05-denoising", train, eval);
     let _ = writeln!(
         t,
         "model:    {} {}, Adam (lr 0.001), batch {}, {} epochs, seed {}",

@@ -152,7 +152,7 @@ fn experiment(cli: &Cli) -> Experiment {
 }
 
 fn run(cli: Cli) -> RunResult {
-    let (train, eval) = ae_support::cli::load_splits(&cli.common)?;
+    let (train, eval) = cli.common.load_splits()?;
     let experiment = experiment(&cli);
     println!(
         "Sparse autoencoders on {}: {}",
@@ -161,7 +161,7 @@ fn run(cli: Cli) -> RunResult {
     );
     println!(
         "{}",
-        ae_support::cli::trained_and_evaluated_on(&train, &eval)
+        ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
     let config = cli.common.fit_config();
     let picks = one_per_class(&eval.labels);
@@ -267,7 +267,7 @@ fn report(
     sides: &[Side],
 ) -> String {
     let c = &cli.common;
-    let mut t = ae_support::cli::provenance("ch06-sparse", train, eval);
+    let mut t = ae_support::report::provenance("ch06-sparse", train, eval);
     let _ = writeln!(t, "model:    {}", experiment.layout);
     let _ = writeln!(
         t,
@@ -518,7 +518,7 @@ fn write_figures(
         .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     written.push(results);
     for path in written {
-        println!("wrote {}", ae_support::cli::shown(&path).display());
+        println!("wrote {}", ae_support::paths::shown(&path).display());
     }
     Ok(())
 }

@@ -144,7 +144,7 @@ fn report_toy(r: &ToyResult) {
 }
 
 fn run_mnist(common: &CommonArgs, pca_iterations: usize) -> RunResult {
-    let (train, eval) = ae_support::cli::load_splits(common)?;
+    let (train, eval) = common.load_splits()?;
     println!(
         "training on {} ({} images), evaluating on {} ({} images)",
         train.description,

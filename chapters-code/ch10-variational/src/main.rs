@@ -87,7 +87,7 @@ fn run(cli: Cli) -> RunResult {
         written.extend(ten_dimensional(&geron, &dir)?);
     }
     for path in written {
-        println!("wrote {}", ae_support::cli::shown(&path).display());
+        println!("wrote {}", ae_support::paths::shown(&path).display());
     }
     Ok(())
 }
@@ -96,12 +96,12 @@ type Written = Result<Vec<PathBuf>, Box<dyn std::error::Error>>;
 
 /// Chollet's VAE and the plain autoencoder, trained alike on the same data.
 fn two_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
-    let (train, eval) = ae_support::cli::load_splits(common)?;
+    let (train, eval) = common.load_splits()?;
     let name = common.dataset.display_name();
     println!("Chollet's VAE on {name}: 784-256-(2+2)-256-784, cross-entropy summed + KL");
     println!(
         "{}",
-        ae_support::cli::trained_and_evaluated_on(&train, &eval)
+        ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
     let config = common.fit_config();
     let dev = Cpu::seed_from_u64(common.seed);
@@ -202,7 +202,7 @@ fn two_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
         "per image (cross-entropy summed over pixels; KL)",
     )?;
 
-    let mut text = ae_support::cli::provenance("ch10-variational", &train, &eval);
+    let mut text = ae_support::report::provenance("ch10-variational", &train, &eval);
     let _ = writeln!(
         text,
         "model:    Chollet's VAE, 784-256-(2+2)-256-784; Adam (Keras defaults; the source used \
@@ -238,7 +238,7 @@ fn two_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
     std::fs::write(&paths[6], text).map_err(|e| format!("cannot write results: {e}"))?;
     let about = format!(
         "The decoder of Chollet's VAE, {} ({} epochs, seed {})",
-        ae_support::cli::trained_and_evaluated_on(&train, &eval),
+        ae_support::report::trained_and_evaluated_on(&train, &eval),
         common.epochs,
         common.seed
     );
@@ -252,14 +252,14 @@ fn two_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
 
 /// Géron's VAE: samples, reconstructions and an interpolation.
 fn ten_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
-    let (train, eval) = ae_support::cli::load_splits(common)?;
+    let (train, eval) = common.load_splits()?;
     println!(
         "Géron's VAE on {}: 784-150-100-(10+10)-100-150-784, squared error per pixel + KL/784",
         common.dataset.display_name()
     );
     println!(
         "{}",
-        ae_support::cli::trained_and_evaluated_on(&train, &eval)
+        ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
     let dev = Cpu::seed_from_u64(common.seed);
     let vae = fit_vae(
@@ -315,7 +315,7 @@ fn ten_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
         &vae.validation_terms,
         "per pixel (squared error; KL / 784)",
     )?;
-    let mut text = ae_support::cli::provenance("ch10-variational", &train, &eval);
+    let mut text = ae_support::report::provenance("ch10-variational", &train, &eval);
     let _ = writeln!(
         text,
         "model:    Géron's VAE, 784-150-100-(10+10)-100-150-784; Adam (Keras defaults; the \
