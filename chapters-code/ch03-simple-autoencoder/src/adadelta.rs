@@ -69,6 +69,20 @@ impl<M> Adadelta<M> {
     }
 }
 
+/// Adadelta updates whatever tensors a model has, so the fused twin of a
+/// model trains with the same optimiser, state and all (chapter 12).
+impl<M: ae_fast::FuseLayers> ae_fast::Fuse for Adadelta<M> {
+    type Fused = Adadelta<M::Fused>;
+
+    fn fuse(self) -> Self::Fused {
+        Adadelta {
+            cfg: self.cfg,
+            state: self.state,
+            model: PhantomData,
+        }
+    }
+}
+
 // ANCHOR: adadelta_update
 /// One Adadelta step for one tensor: `values` move, the accumulators follow.
 pub fn adadelta_step(

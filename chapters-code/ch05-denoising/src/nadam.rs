@@ -76,6 +76,22 @@ impl<M> Nadam<M> {
     }
 }
 
+/// Nadam updates whatever tensors a model has, so the fused twin of a model
+/// trains with the same optimiser, state and all (chapter 12).
+impl<M: ae_fast::FuseLayers> ae_fast::Fuse for Nadam<M> {
+    type Fused = Nadam<M::Fused>;
+
+    fn fuse(self) -> Self::Fused {
+        Nadam {
+            cfg: self.cfg,
+            t: self.t,
+            u_product: self.u_product,
+            moments: self.moments,
+            model: PhantomData,
+        }
+    }
+}
+
 /// What one update shares across all tensors: the coefficients of step `t`.
 #[derive(Clone, Copy, Debug)]
 pub struct NadamStep {
