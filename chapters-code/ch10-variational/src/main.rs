@@ -7,6 +7,7 @@ use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, IMAGE_PIXELS, Images};
 use ae_support::split::Split;
 use ae_support::training::History;
+use ch05_denoising::nadam::{KERAS_NADAM, Nadam};
 use ch10_variational::export::{decoder_json, fixture_json};
 use ch10_variational::latent::{
     decode, empirical_quantile, encode_codes, encode_means, even_grid, interpolate, quantile_grid,
@@ -14,8 +15,9 @@ use ch10_variational::latent::{
 use ch10_variational::loss::{CHOLLET, GERON};
 use ch10_variational::models::{CholletVae, GeronVae, PlainAutoencoder2d};
 use ch10_variational::pictures::{image_rows, latent_grid, latent_planes, term_curves};
-use ch10_variational::training::{Terms, fit_plain, fit_vae};
+use ch10_variational::training::{KERAS_ADAM, Terms, fit_plain, fit_vae};
 use clap::Parser;
+use dfdx::optim::Adam;
 use dfdx::prelude::*;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -105,13 +107,9 @@ fn two_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
     );
     let config = common.fit_config();
     let dev = Cpu::seed_from_u64(common.seed);
-    let vae = fit_vae(
-        dev.build_module::<CholletVae, f32>(),
-        &train.pixels,
-        &eval.pixels,
-        &config,
-        CHOLLET,
-    )?;
+    let model = dev.build_module::<CholletVae, f32>();
+    let adam = Adam::new(&model, KERAS_ADAM);
+    let vae = fit_vae(model, adam, &train.pixels, &eval.pixels, &config, CHOLLET)?;
     println!("plain autoencoder with a 2-d code, same layers and loss, no KL term");
     let dev = Cpu::seed_from_u64(common.seed);
     let (plain, plain_history) = fit_plain(
@@ -262,8 +260,11 @@ fn ten_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
         ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
     let dev = Cpu::seed_from_u64(common.seed);
+    let model = dev.build_module::<GeronVae, f32>();
+    let nadam = Nadam::new(&model, KERAS_NADAM);
     let vae = fit_vae(
-        dev.build_module::<GeronVae, f32>(),
+        model,
+        nadam,
         &train.pixels,
         &eval.pixels,
         &common.fit_config(),
@@ -318,8 +319,8 @@ fn ten_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
     let mut text = ae_support::report::provenance("ch10-variational", &train, &eval);
     let _ = writeln!(
         text,
-        "model:    Géron's VAE, 784-150-100-(10+10)-100-150-784; Adam (Keras defaults; the \
-         source used Nadam), batch {}, {} epochs, seed {}",
+        "model:    Géron's VAE, 784-150-100-(10+10)-100-150-784; Nadam (Keras defaults), \
+         batch {}, {} epochs, seed {}",
         common.batch_size, common.epochs, common.seed
     );
     text.push_str(&terms_table(

@@ -202,11 +202,12 @@ pub struct TrainedVae<M> {
 }
 
 // ANCHOR: fit_vae
-/// Trains a VAE on the rows of `train` with Adam (Keras' defaults), drawing
-/// fresh noise for every batch from `config.seed`, and evaluates both terms
-/// on `validation` after every epoch.
-pub fn fit_vae<E, D, const L: usize>(
+/// Trains a VAE on the rows of `train` with `optimizer`, drawing fresh noise
+/// for every batch from `config.seed`, and evaluates both terms on
+/// `validation` after every epoch.
+pub fn fit_vae<E, D, O, const L: usize>(
     model: (E, D),
+    optimizer: O,
     train: &[f32],
     validation: &[f32],
     config: &FitConfig,
@@ -218,12 +219,12 @@ where
     D: ModuleMut<Traced<L>, Output = Traced<IMAGE_PIXELS>>
         + Module<Batch<L>, Output = Batch<IMAGE_PIXELS>>,
     (E, D): ZeroGrads<f32, Cpu>,
+    O: Optimizer<(E, D), Cpu, f32>,
 {
     let data = Cpu::default();
     let noise = Cpu::seed_from_u64(config.seed.wrapping_add(1));
     let validation_seed = config.seed.wrapping_add(2);
     let grads = model.alloc_grads();
-    let optimizer = Adam::new(&model, KERAS_ADAM);
     let mut state = (model, optimizer, grads, TermSums::default());
     let (mut train_terms, mut validation_terms) = (Vec::new(), Vec::new());
     let history = fit_observed(
