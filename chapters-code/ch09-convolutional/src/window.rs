@@ -82,10 +82,28 @@ impl Window {
         self.channels * self.height * self.width
     }
 
-    /// The input pixel under kernel offset `k` when the window sits at
-    /// output position `o`, or `None` where the window hangs over the padding.
-    fn source(o: usize, k: usize, stride: usize, pad: usize, size: usize) -> Option<usize> {
-        (o * stride + k).checked_sub(pad).filter(|&i| i < size)
+    /// The input row under kernel row `ky` when the window sits on output
+    /// row `oy`, or `None` where the window hangs over the padding.
+    fn source_row(&self, oy: usize, ky: usize) -> Option<usize> {
+        (oy * self.stride + ky)
+            .checked_sub(self.pad_top)
+            .filter(|&y| y < self.height)
+    }
+
+    /// For kernel column `kx`: the output columns whose window puts it
+    /// inside the image, and the input column under the first of them.
+    fn inside_columns(&self, kx: usize) -> (std::ops::Range<usize>, usize) {
+        let s = self.stride;
+        // Input column of output column `ox`: ox·s + kx − pad_left.
+        let first = self.pad_left.saturating_sub(kx).div_ceil(s);
+        let end = (self.width + self.pad_left)
+            .saturating_sub(kx)
+            .div_ceil(s)
+            .min(self.out_width);
+        if first >= end {
+            return (0..0, 0);
+        }
+        (first..end, first * s + kx - self.pad_left)
     }
 }
 
@@ -100,23 +118,29 @@ const fn padding(size: usize, out: usize, kernel: usize, stride: usize) -> usize
 /// width`) into `columns`, a `patch_len × positions` matrix: row
 /// `(c, ky, kx)`, column `(oy, ox)` holds input pixel
 /// `(c, oy·stride + ky − pad_top, ox·stride + kx − pad_left)`, or 0 in the
-/// padding.
+/// padding. Along a row of the output the pixels are `stride` apart in the
+/// input: with stride 1, a plain copy of a slice.
 pub fn im2col(w: &Window, image: &[f32], columns: &mut [f32]) {
     let mut rows = columns.chunks_exact_mut(w.positions());
-    for c in 0..w.channels {
-        let plane = &image[c * w.height * w.width..][..w.height * w.width];
+    for plane in image.chunks_exact(w.height * w.width) {
         for ky in 0..w.kernel {
             for kx in 0..w.kernel {
                 let row = rows.next().expect("columns has patch_len rows");
-                for oy in 0..w.out_height {
-                    let out = &mut row[oy * w.out_width..][..w.out_width];
-                    let Some(y) = Window::source(oy, ky, w.stride, w.pad_top, w.height) else {
+                let (inside, x0) = w.inside_columns(kx);
+                for (oy, out) in row.chunks_exact_mut(w.out_width).enumerate() {
+                    let Some(y) = w.source_row(oy, ky) else {
                         out.fill(0.0);
                         continue;
                     };
-                    for (ox, value) in out.iter_mut().enumerate() {
-                        *value = Window::source(ox, kx, w.stride, w.pad_left, w.width)
-                            .map_or(0.0, |x| plane[y * w.width + x]);
+                    out[..inside.start].fill(0.0);
+                    out[inside.end..].fill(0.0);
+                    let out = &mut out[inside.clone()];
+                    let source = &plane[y * w.width + x0..];
+                    if w.stride == 1 {
+                        out.copy_from_slice(&source[..out.len()]);
+                    } else {
+                        let source = source.iter().step_by(w.stride);
+                        out.iter_mut().zip(source).for_each(|(v, &p)| *v = p);
                     }
                 }
             }
@@ -129,20 +153,23 @@ pub fn im2col(w: &Window, image: &[f32], columns: &mut [f32]) {
 /// which is exactly the gradient of [`im2col`].
 pub fn col2im(w: &Window, columns: &[f32], image: &mut [f32]) {
     let mut rows = columns.chunks_exact(w.positions());
-    for c in 0..w.channels {
-        let plane = &mut image[c * w.height * w.width..][..w.height * w.width];
+    for plane in image.chunks_exact_mut(w.height * w.width) {
         for ky in 0..w.kernel {
             for kx in 0..w.kernel {
                 let row = rows.next().expect("columns has patch_len rows");
-                for oy in 0..w.out_height {
-                    let Some(y) = Window::source(oy, ky, w.stride, w.pad_top, w.height) else {
+                let (inside, x0) = w.inside_columns(kx);
+                for (oy, out) in row.chunks_exact(w.out_width).enumerate() {
+                    let Some(y) = w.source_row(oy, ky) else {
                         continue;
                     };
-                    let out = &row[oy * w.out_width..][..w.out_width];
-                    for (ox, value) in out.iter().enumerate() {
-                        if let Some(x) = Window::source(ox, kx, w.stride, w.pad_left, w.width) {
-                            plane[y * w.width + x] += value;
-                        }
+                    let out = &out[inside.clone()];
+                    let target = &mut plane[y * w.width + x0..];
+                    if w.stride == 1 {
+                        let target = &mut target[..out.len()];
+                        target.iter_mut().zip(out).for_each(|(p, v)| *p += v);
+                    } else {
+                        let target = target.iter_mut().step_by(w.stride);
+                        target.zip(out).for_each(|(p, v)| *p += v);
                     }
                 }
             }
@@ -183,7 +210,7 @@ mod tests {
         assert_eq!(columns, expected);
         // Back again: each pixel counted once per patch covering it.
         let mut counts = vec![0.0; 9];
-        col2im(&w, &vec![1.0; 16], &mut counts);
+        col2im(&w, &[1.0; 16], &mut counts);
         assert_eq!(counts, [1.0, 2.0, 1.0, 2.0, 4.0, 2.0, 1.0, 2.0, 1.0]);
     }
 }
