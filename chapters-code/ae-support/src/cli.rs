@@ -4,7 +4,7 @@
 //! folders in [`crate::paths`], provenance text in [`crate::report`].
 
 use crate::data::{self, DataError, Dataset, Images};
-use crate::paths::book_figures_dir;
+use crate::paths;
 use crate::split::Split;
 use crate::training::FitConfig;
 use clap::Parser;
@@ -36,21 +36,43 @@ pub struct CommonArgs {
     /// Evaluation split, e.g. `test`, `test[8000:]` [default: test]
     #[arg(long, value_name = "SPLIT")]
     pub eval_split: Option<Split>,
-    /// Where figures go [default: the book's own figure folder for this chapter]
-    #[arg(long, value_name = "DIR")]
-    pub figures_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// No progress bars and no per-epoch lines.
     #[arg(long)]
     pub quiet: bool,
 }
 
+/// Where a chapter writes its figures and results files. A plain run writes
+/// into the ignored `target/` folder, so running a chapter never changes a
+/// tracked file; only `--book` replaces what the book shows.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct OutputArgs {
+    /// Where figures and results go [default: target/figures/<chapter> of the workspace]
+    #[arg(long, value_name = "DIR")]
+    pub figures_dir: Option<PathBuf>,
+    /// Write figures and results into the book's own book/src/figures/<chapter>,
+    /// replacing what the book shows (for the book's authors)
+    #[arg(long, conflicts_with = "figures_dir")]
+    pub book: bool,
+}
+
+impl OutputArgs {
+    /// The folder for `chapter`'s outputs: `--figures-dir`, the book's folder
+    /// with `--book`, or else `target/figures/<chapter>` of the workspace.
+    pub fn dir(&self, chapter: &str) -> PathBuf {
+        match (&self.figures_dir, self.book) {
+            (Some(dir), _) => dir.clone(),
+            (None, true) => paths::book_figures_dir(chapter),
+            (None, false) => paths::run_figures_dir(chapter),
+        }
+    }
+}
+
 impl CommonArgs {
-    /// The folder for this chapter's figures: `--figures-dir`, or the book's
-    /// `book/src/figures/<chapter>` so a run refreshes what the book shows.
+    /// The folder for this chapter's figures and results (see [`OutputArgs::dir`]).
     pub fn figures_dir(&self, chapter: &str) -> PathBuf {
-        self.figures_dir
-            .clone()
-            .unwrap_or_else(|| book_figures_dir(chapter))
+        self.output.dir(chapter)
     }
 
     /// The training and evaluation sets these flags ask for, falling back to
@@ -141,4 +163,37 @@ pub fn exit_code(result: RunResult) -> ExitCode {
         cause = c.source();
     }
     ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OutputArgs;
+    use crate::paths::workspace_dir;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        output: OutputArgs,
+    }
+
+    fn dir(args: &[&str]) -> Result<std::path::PathBuf, clap::Error> {
+        let cli = Cli::try_parse_from(std::iter::once("chNN").chain(args.iter().copied()))?;
+        Ok(cli.output.dir("ch05"))
+    }
+
+    #[test]
+    fn a_plain_run_writes_below_target_and_only_book_writes_the_book() {
+        let workspace = workspace_dir();
+        assert_eq!(dir(&[]).unwrap(), workspace.join("target/figures/ch05"));
+        assert_eq!(
+            dir(&["--book"]).unwrap(),
+            workspace.join("book/src/figures/ch05")
+        );
+        assert_eq!(
+            dir(&["--figures-dir", "elsewhere"]).unwrap(),
+            std::path::Path::new("elsewhere")
+        );
+        assert!(dir(&["--book", "--figures-dir", "elsewhere"]).is_err());
+    }
 }

@@ -15,7 +15,14 @@ pub fn workspace_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// `book/src/figures/<chapter>` of this checkout, wherever the command runs from.
+/// `target/figures/<chapter>` of this checkout: where a chapter's figures and
+/// results go by default, in the folder git and cargo already ignore.
+pub fn run_figures_dir(chapter: &str) -> PathBuf {
+    workspace_dir().join("target/figures").join(chapter)
+}
+
+/// `book/src/figures/<chapter>` of this checkout, wherever the command runs
+/// from: where `--book` writes, to regenerate what the book shows.
 pub fn book_figures_dir(chapter: &str) -> PathBuf {
     workspace_dir().join("book/src/figures").join(chapter)
 }

@@ -2,8 +2,7 @@
 //! data and draw its hidden layer's view of the test notes at a few epochs.
 //! No data set and no network access needed; it runs in about a second.
 
-use ae_support::cli::RunResult;
-use ae_support::paths::book_figures_dir;
+use ae_support::cli::{OutputArgs, RunResult};
 use ae_support::figures::{Panel, scatter_panels};
 use ae_support::training::FitConfig;
 use ch02_backend_functions::notes::{NOTES, TEST_NOTES, generate, ideal_accuracy};
@@ -36,9 +35,8 @@ struct Cli {
     /// Seeds the data, the weights and the shuffling: the same seed gives the same run.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Where the figure goes [default: book/src/figures/ch02 of this checkout]
-    #[arg(long, value_name = "DIR")]
-    figures_dir: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
     /// No per-epoch lines.
     #[arg(long)]
     quiet: bool,
@@ -160,10 +158,7 @@ fn run(cli: Cli) -> RunResult {
             labels: &labels,
         })
         .collect();
-    let dir = cli
-        .figures_dir
-        .clone()
-        .unwrap_or_else(|| book_figures_dir("ch02"));
+    let dir = cli.output.dir("ch02");
     let path = dir.join("hidden-layer.svg");
     scatter_panels(&path, &panels, &CLASS_NAMES)?;
     let shown = path.canonicalize().unwrap_or(path);

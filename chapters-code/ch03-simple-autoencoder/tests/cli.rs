@@ -2,8 +2,8 @@
 //! short real run on MNIST (ignored unless asked for; needs MNIST_DIR).
 
 use ae_support::data::Dataset;
-use ae_support::testing::{assert_error, data_dir, run, scratch_dir};
-use std::process::Output;
+use ae_support::testing::{assert_error, data_dir, run, scratch_dir, stderr};
+use std::process::{Command, Output};
 
 fn ch03(args: &[&str]) -> Output {
     run(env!("CARGO_BIN_EXE_ch03-simple-autoencoder"), args)
@@ -66,4 +66,44 @@ fn one_epoch_on_mnist_writes_weights_and_figures() {
         assert!(dir.join(file).is_file(), "{file} missing; {stdout}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `git status --porcelain` of the whole checkout.
+fn git_status() -> String {
+    let workspace = ae_support::paths::workspace_dir();
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(&workspace)
+        .args(["status", "--porcelain"])
+        .output()
+        .expect("git runs");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+#[ignore = "needs MNIST_DIR (real MNIST)"]
+fn a_run_with_default_folders_changes_no_tracked_file() {
+    data_dir(Dataset::Mnist);
+    // Weights go to a scratch folder, not over the ones chapter 4 loads.
+    let weights = scratch_dir("ch03-default-folders");
+    let before = git_status();
+    let out = ch03(&[
+        "--checkpoint-dir",
+        weights.to_str().unwrap(),
+        "--epochs",
+        "1",
+        "--toy-epochs",
+        "1",
+        "--quiet",
+        "--train-split",
+        "test[:256]",
+        "--eval-split",
+        "test[256:512]",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(git_status(), before);
+    let figures = ae_support::paths::workspace_dir().join("target/figures/ch03");
+    assert!(figures.join("loss-curves.svg").is_file());
+    let _ = std::fs::remove_dir_all(&weights);
 }
