@@ -9,7 +9,6 @@ use ch02_backend_functions::notes::{NOTES, TEST_NOTES, generate, ideal_accuracy}
 use ch02_backend_functions::{CLASS_NAMES, Classifier, train_and_test, train_and_watch};
 use clap::Parser;
 use dfdx::prelude::*;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
