@@ -8,7 +8,10 @@
 //!   around it, and the evaluation.
 //! * [`stats`]: mean code value, fraction of zeros, mean activation per unit.
 //! * [`settings`]: penalty weights and target activations, checked.
+//! * [`geron`]: Géron's sparse model (300 sigmoid codes, L1 1e-4, MSE,
+//!   Nadam).
 
+pub mod geron;
 pub mod models;
 pub mod penalty;
 pub mod settings;
