@@ -67,12 +67,51 @@ impl OutputArgs {
             (None, false) => paths::run_figures_dir(chapter),
         }
     }
+
+    /// Creates the folder for `chapter`'s outputs, checks that a file can be
+    /// written there (writing a probe and removing it), and says where the
+    /// outputs will go. Chapters call it before training, so a folder that
+    /// cannot take the results fails the run in its first second, not after
+    /// minutes of training.
+    pub fn prepare(&self, chapter: &str) -> Result<PathBuf, OutputDirError> {
+        let dir = self.dir(chapter);
+        let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+        let checked = std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&probe, b""))
+            .and_then(|()| std::fs::remove_file(&probe));
+        match checked {
+            Ok(()) => {
+                println!("figures and results go to {}", paths::shown(&dir).display());
+                Ok(dir)
+            }
+            Err(error) => Err(OutputDirError { dir, error }),
+        }
+    }
+}
+
+/// The output folder cannot be created or written to.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot write figures and results into {}: {error}; choose a writable folder with \
+     --figures-dir DIR",
+    dir.display()
+)]
+pub struct OutputDirError {
+    /// The folder.
+    pub dir: PathBuf,
+    /// What creating it or writing into it reported.
+    pub error: std::io::Error,
 }
 
 impl CommonArgs {
     /// The folder for this chapter's figures and results (see [`OutputArgs::dir`]).
     pub fn figures_dir(&self, chapter: &str) -> PathBuf {
         self.output.dir(chapter)
+    }
+
+    /// Prepares that folder before any training (see [`OutputArgs::prepare`]).
+    pub fn prepare_figures_dir(&self, chapter: &str) -> Result<PathBuf, OutputDirError> {
+        self.output.prepare(chapter)
     }
 
     /// The training and evaluation sets these flags ask for, falling back to
@@ -195,5 +234,30 @@ mod tests {
             std::path::Path::new("elsewhere")
         );
         assert!(dir(&["--book", "--figures-dir", "elsewhere"]).is_err());
+    }
+
+    #[test]
+    fn preparing_the_output_folder_creates_it_and_leaves_nothing_behind() {
+        let root = std::env::temp_dir().join(format!("ae-prepare-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let target = root.join("figures/ch05");
+        let output = OutputArgs {
+            figures_dir: Some(target.clone()),
+            book: false,
+        };
+        assert_eq!(output.prepare("ch05").unwrap(), target);
+        assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0);
+
+        // A folder below a file can never be created.
+        let file = root.join("a-file");
+        std::fs::write(&file, b"").unwrap();
+        let blocked = OutputArgs {
+            figures_dir: Some(file.join("figures")),
+            book: false,
+        };
+        let message = blocked.prepare("ch05").unwrap_err().to_string();
+        assert!(message.contains(&file.display().to_string()), "{message}");
+        assert!(message.contains("--figures-dir"), "{message}");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

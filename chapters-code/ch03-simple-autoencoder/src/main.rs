@@ -57,6 +57,7 @@ struct Outcome {
 fn run(cli: Cli) -> RunResult {
     let common = &cli.common;
 
+    common.prepare_figures_dir("ch03")?;
     let (train, eval) = common.load_splits()?;
 
     let toy = toy_experiment(cli.toy_epochs.into(), common.seed);

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> RunResult {
     let common = &cli.common;
+    common.prepare_figures_dir("ch04")?;
     let (train, eval) = common.load_splits()?;
     let path = cli
         .checkpoint

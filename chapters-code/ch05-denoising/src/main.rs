@@ -73,6 +73,7 @@ struct Outcome {
 }
 
 fn run(cli: Cli) -> RunResult {
+    cli.common.prepare_figures_dir("ch05")?;
     let (train, eval) = cli.common.load_splits()?;
     let common = &cli.common;
     let schedules = if cli.compare_schedules {
@@ -130,7 +131,11 @@ fn run(cli: Cli) -> RunResult {
 
     let dir = common.figures_dir("ch05");
     let stem = file_stem(&cli);
-    let mut written = Vec::new();
+    // The results first: should a figure fail, the numbers are still kept.
+    let results = dir.join(format!("{stem}-results.txt"));
+    std::fs::write(&results, results_text(&cli, &train, &eval, &outcomes))
+        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
+    let mut written = vec![results];
     let title = format!(
         "Denoising {} ({}), noise factor {}",
         common.dataset.display_name(),
@@ -177,10 +182,6 @@ fn run(cli: Cli) -> RunResult {
         loss_curves(&curve, &title, &series, "binary cross-entropy per pixel")?;
         written.push(curve);
     }
-    let results = dir.join(format!("{stem}-results.txt"));
-    std::fs::write(&results, results_text(&cli, &train, &eval, &outcomes))
-        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
-    written.push(results);
     for path in written {
         println!("wrote {}", ae_support::paths::shown(&path).display());
     }

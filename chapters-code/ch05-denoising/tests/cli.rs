@@ -63,6 +63,30 @@ fn missing_data_is_an_error_with_a_message_not_a_panic() {
 }
 
 #[test]
+fn an_unwritable_figures_folder_fails_before_any_data_is_read() {
+    // A folder below a file can never be created; the data folder does not
+    // exist either, and it is the figures folder that is reported.
+    let root = std::env::temp_dir().join(format!("ch05-unwritable-{}", std::process::id()));
+    std::fs::create_dir_all(&root).unwrap();
+    let file = root.join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let output = run(&[
+        "--figures-dir",
+        file.join("figures").to_str().unwrap(),
+        "--data-dir",
+        "/nonexistent/ch05",
+        "--quiet",
+    ]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.starts_with("error: cannot write figures and results into"),
+        "{message}"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
 #[ignore = "needs MNIST_DIR (real MNIST)"]
 fn a_tiny_run_on_real_data_prints_psnr_and_writes_its_files() {
     let dir = data_dir(Dataset::Mnist);

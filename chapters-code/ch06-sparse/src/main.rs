@@ -152,6 +152,7 @@ fn experiment(cli: &Cli) -> Experiment {
 }
 
 fn run(cli: Cli) -> RunResult {
+    cli.common.prepare_figures_dir("ch06")?;
     let (train, eval) = cli.common.load_splits()?;
     let experiment = experiment(&cli);
     println!(
@@ -435,7 +436,11 @@ fn write_figures(
 ) -> RunResult {
     let dir = cli.common.figures_dir("ch06");
     let stem = file_stem(cli);
-    let mut written = Vec::new();
+    // The results first: should a figure fail, the numbers are still kept.
+    let results = dir.join(format!("{stem}-results.txt"));
+    std::fs::write(&results, report)
+        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
+    let mut written = vec![results];
 
     // Code values (L1) or mean activations per unit (KL), all models.
     let histogram = dir.join(format!("{stem}-codes.svg"));
@@ -512,11 +517,6 @@ fn write_figures(
     }
     digit_grid(&grid, &rows, ImageShape::MNIST, 2)?;
     written.push(grid);
-
-    let results = dir.join(format!("{stem}-results.txt"));
-    std::fs::write(&results, report)
-        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
-    written.push(results);
     for path in written {
         println!("wrote {}", ae_support::paths::shown(&path).display());
     }

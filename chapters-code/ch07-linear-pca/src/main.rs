@@ -80,6 +80,7 @@ fn run(cli: Cli) -> RunResult {
 }
 
 fn run_toy_chapter(cli: &Cli) -> RunResult {
+    cli.common.prepare_figures_dir("ch07")?;
     let config = ToyConfig {
         shape: CloudShape {
             short_std: cli.short_std,
@@ -144,6 +145,7 @@ fn report_toy(r: &ToyResult) {
 }
 
 fn run_mnist(common: &CommonArgs, pca_iterations: usize) -> RunResult {
+    common.prepare_figures_dir("ch07")?;
     let (train, eval) = common.load_splits()?;
     println!(
         "training on {} ({} images), evaluating on {} ({} images)",

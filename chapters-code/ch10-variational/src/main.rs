@@ -71,7 +71,7 @@ const GRID_SIDE: usize = 15;
 const ROW: usize = 10;
 
 fn run(cli: Cli) -> RunResult {
-    let dir = cli.common.figures_dir("ch10");
+    let dir = cli.common.prepare_figures_dir("ch10")?;
     let mut written = Vec::new();
     if cli.models != Models::Geron {
         written.extend(two_dimensional(&cli.common, &dir)?);
