@@ -851,3 +851,179 @@ fn assert_faults_are_caught(faulty: &Value, empty_search: &Value) {
         "the checks missed a search that finds nothing; they reported:\n{reported}"
     );
 }
+
+// ---------------------------------------------------------------- chapter 10's interactive figure
+
+/// The page with the latent-space explorer, and the Rust decoder's pixels
+/// for a few points of its plane, written by `cargo run -p ch10-variational`.
+const LATENT_PAGE: &str = "ch10-00-variational.html";
+const LATENT_FIXTURE: &str = "book/src/figures/ch10/decoder-fixture.json";
+const LATENT_DRIVER: &str = "__latent_check__.html";
+/// Largest difference allowed between a pixel of the page's decoder and the
+/// Rust decoder's (the page computes in 64-bit floats, dfdx in 32-bit).
+const LATENT_TOLERANCE: f64 = 1e-3;
+
+/// Loads the chapter page in a frame and, for every point of the fixture,
+/// moves the explorer there and compares the decoder's output array with the
+/// fixture (the pixel values themselves), and the drawn canvas at the
+/// centre of each of its 28 × 28 cells with the same values as 0-255 grey
+/// levels. Then it drags the point with pointer events and records what
+/// changed. The verdict goes into `#latent-check-verdict`.
+const LATENT_CHECK_SCRIPT: &str = r##"
+(async function () {
+  const out = document.getElementById('latent-check-verdict');
+  const pause = ms => new Promise(resolve => setTimeout(resolve, ms));
+  try {
+    const fixture = JSON.parse(document.getElementById('latent-fixture').textContent);
+    const frame = document.createElement('iframe');
+    frame.width = 1280;
+    frame.height = 900;
+    const loaded = new Promise(resolve => frame.addEventListener('load', resolve, { once: true }));
+    frame.src = __PAGE__;
+    document.body.appendChild(frame);
+    await loaded;
+    const win = frame.contentWindow;
+    for (let i = 0; i < 200 && !win.latentExplorer; i++) await pause(50);
+    if (!win.latentExplorer) throw new Error('the page defines no latentExplorer');
+    const explorer = await win.latentExplorer.ready;
+    const plane = win.document.querySelector('.latent-plane');
+    const digit = win.document.querySelector('.latent-digit');
+    const drawn = () => {
+      const data = digit.getContext('2d').getImageData(0, 0, digit.width, digit.height).data;
+      const grey = [];
+      for (let r = 0; r < 28; r++) {
+        for (let c = 0; c < 28; c++) {
+          const x = Math.floor((c + 0.5) * digit.width / 28);
+          const y = Math.floor((r + 0.5) * digit.height / 28);
+          grey.push(data[4 * (y * digit.width + x)]);
+        }
+      }
+      return grey;
+    };
+    const points = fixture.points.map(([x, y], k) => {
+      const pixels = Array.from(explorer.moveTo(x, y));
+      const expected = fixture.pixels[k];
+      const grey = drawn();
+      let worst = 0, worstGrey = 0;
+      expected.forEach((want, i) => {
+        worst = Math.max(worst, Math.abs(pixels[i] - want));
+        const level = Math.round(Math.min(1, Math.max(0, want)) * 255);
+        worstGrey = Math.max(worstGrey, Math.abs(grey[i] - level));
+      });
+      return { point: [x, y], count: pixels.length, worst, worstGrey };
+    });
+    const box = plane.getBoundingClientRect();
+    const fire = (type, fx, fy) => plane.dispatchEvent(new win.PointerEvent(type, {
+      bubbles: true, pointerId: 1, isPrimary: true,
+      clientX: box.left + fx * box.width, clientY: box.top + fy * box.height,
+    }));
+    fire('pointerdown', 0.3, 0.3);
+    const from = { point: explorer.point.slice(), pixels: Array.from(explorer.pixels), grey: drawn() };
+    fire('pointermove', 0.7, 0.75);
+    fire('pointerup', 0.7, 0.75);
+    const to = { point: explorer.point.slice(), pixels: Array.from(explorer.pixels), grey: drawn() };
+    const drag = {
+      from: from.point,
+      to: to.point,
+      largestPixelChange: Math.max(...from.pixels.map((p, i) => Math.abs(p - to.pixels[i]))),
+      greyLevelsChanged: from.grey.filter((g, i) => g !== to.grey[i]).length,
+    };
+    out.textContent = JSON.stringify({ done: true, points, drag });
+  } catch (error) {
+    out.textContent = JSON.stringify({ done: false, failure: String(error && error.stack || error) });
+  }
+})();
+"##;
+
+fn latent_driver_page(page_url: &str, fixture: &str) -> String {
+    let script = LATENT_CHECK_SCRIPT.replace("__PAGE__", &json_string(page_url));
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Latent check</title>\
+         <link rel=\"icon\" href=\"data:,\"></head><body>\
+         <pre id=\"latent-check-verdict\"></pre>\
+         <script id=\"latent-fixture\" type=\"application/json\">{}</script>\
+         <script>{script}</script></body></html>",
+        fixture.replace("</", "<\\/")
+    )
+}
+
+#[test]
+fn the_latent_explorer_draws_what_the_rust_decoder_decodes() {
+    let required = std::env::var("BOOK_BROWSER_TEST").is_ok_and(|v| v == "require");
+    let Some(binary) = chromium() else {
+        assert!(
+            !required,
+            "BOOK_BROWSER_TEST=require but chromium is not installed (apt-get install chromium)"
+        );
+        println!("browser test skipped: chromium not installed (apt-get install chromium)");
+        return;
+    };
+    let fixture_text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(LATENT_FIXTURE)).unwrap();
+    let fixture: Value = serde_json::from_str(&fixture_text).unwrap();
+    let expected_points = fixture["points"].as_array().map_or(0, Vec::len);
+    assert!(expected_points > 1, "the fixture has too few points");
+
+    let site = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-book-latent");
+    let prefix = build_book(&site);
+    let driver = latent_driver_page(&format!("{prefix}{LATENT_PAGE}"), &fixture_text);
+    let server = Server::start(
+        &site,
+        &prefix,
+        HashMap::from([(LATENT_DRIVER.to_string(), driver)]),
+    );
+    let flags = [
+        "--dump-dom".to_string(),
+        "--virtual-time-budget=60000".to_string(),
+    ];
+    let dom = run_chromium(&binary, "latent", &flags, &server.url(LATENT_DRIVER));
+    let missing: Vec<String> = server
+        .log()
+        .iter()
+        .filter(|served| served.status != 200)
+        .map(|served| format!("{} answered {}", served.path, served.status))
+        .collect();
+    drop(server);
+    assert!(
+        missing.is_empty(),
+        "files the page could not get: {missing:?}"
+    );
+
+    let text = pre_text(&dom, "latent-check-verdict")
+        .unwrap_or_else(|| panic!("no verdict in the page Chromium printed:\n{dom}"));
+    let verdict: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("unreadable verdict ({e}):\n{text}"));
+    assert_eq!(verdict["done"], Value::Bool(true), "{verdict}");
+    let points = verdict["points"].as_array().unwrap();
+    assert_eq!(points.len(), expected_points, "{verdict}");
+    for point in points {
+        assert_eq!(point["count"], 784, "{point}");
+        let worst = point["worst"].as_f64().unwrap();
+        assert!(
+            worst <= LATENT_TOLERANCE,
+            "the page's decoder is {worst} off the Rust decoder's pixels at {}",
+            point["point"]
+        );
+        // The drawn grey level is the pixel value rounded to 0-255; a value
+        // within the tolerance of a rounding boundary may round the other way.
+        let grey = point["worstGrey"].as_f64().unwrap();
+        assert!(
+            grey <= 1.0,
+            "the canvas shows grey levels {grey} off at {point}"
+        );
+    }
+    let drag = &verdict["drag"];
+    assert_ne!(
+        drag["from"], drag["to"],
+        "dragging did not move the point: {drag}"
+    );
+    assert!(
+        drag["largestPixelChange"].as_f64().unwrap() > 0.05,
+        "dragging did not change the decoded image: {drag}"
+    );
+    assert!(
+        drag["greyLevelsChanged"].as_u64().unwrap() > 0,
+        "dragging did not change the drawn image: {drag}"
+    );
+    println!("latent explorer: {verdict}");
+}
