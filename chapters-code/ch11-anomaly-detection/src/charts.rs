@@ -1,0 +1,226 @@
+//! The chapter's two charts, which the support crate's line and histogram
+//! charts cannot draw: ROC curves live on the unit square rather than over
+//! epochs, and score histograms compare sets of different sizes (as shares,
+//! not counts) over scores that span decades (on a log axis), with the
+//! threshold drawn in.
+
+use ae_support::figures::FigureError;
+use plotters::prelude::*;
+use std::path::Path;
+
+const SIZE: (u32, u32) = (800, 520);
+const FONT: &str = "sans-serif";
+/// Matplotlib's first four "tab10" colours, as in the book's other charts.
+const COLOURS: [RGBColor; 4] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+];
+
+fn colour(i: usize) -> RGBColor {
+    COLOURS[i % COLOURS.len()]
+}
+
+fn failed<E: std::error::Error + Send + Sync + 'static>(
+    path: &Path,
+) -> impl FnOnce(E) -> FigureError + '_ {
+    move |e| FigureError::Backend {
+        path: path.to_path_buf(),
+        source: Box::new(e),
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), FigureError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|source| FigureError::CreateDir {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// ROC curves, one per named curve (with its AUC in the legend), and the
+/// diagonal of a detector that guesses.
+pub fn roc_chart(
+    path: &Path,
+    title: &str,
+    curves: &[(String, Vec<(f64, f64)>)],
+) -> Result<(), FigureError> {
+    create_parent(path)?;
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(failed(path))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 26))
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0f64..1f64, 0f64..1.001f64)
+        .map_err(failed(path))?;
+    chart
+        .configure_mesh()
+        .x_desc("false positive rate (normal images flagged)")
+        .y_desc("true positive rate (anomalies flagged)")
+        .axis_desc_style((FONT, 18))
+        .label_style((FONT, 15))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(failed(path))?;
+    chart
+        .draw_series(LineSeries::new(
+            [(0.0, 0.0), (1.0, 1.0)],
+            BLACK.mix(0.3).stroke_width(1),
+        ))
+        .map_err(failed(path))?;
+    for (i, (name, points)) in curves.iter().enumerate() {
+        let c = colour(i);
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
+            .map_err(failed(path))?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+    }
+    finish(&mut chart, &root, path, SeriesLabelPosition::LowerRight)
+}
+
+fn finish<'a, 'b: 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    root: &DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    path: &Path,
+    position: SeriesLabelPosition,
+) -> Result<(), FigureError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 16))
+        .draw()
+        .map_err(failed(path))?;
+    root.present().map_err(failed(path))
+}
+
+/// Histograms of the scores of each named set on a log₁₀ axis, bar heights
+/// being the share of the set in each bin, with a dashed vertical line at
+/// `threshold` (labelled `threshold_name`). Scores that are not positive
+/// and finite cannot sit on a log axis and are left out.
+pub fn score_histogram(
+    path: &Path,
+    title: &str,
+    sets: &[(&str, &[f32])],
+    threshold: (&str, f32),
+    bins: usize,
+) -> Result<(), FigureError> {
+    let logs: Vec<Vec<f32>> = sets
+        .iter()
+        .map(|(_, s)| {
+            s.iter()
+                .filter(|v| v.is_finite() && **v > 0.0)
+                .map(|v| v.log10())
+                .collect()
+        })
+        .collect();
+    let all = logs.iter().flatten().copied().chain([threshold.1.log10()]);
+    let (lo, hi) = all.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !(lo.is_finite() && hi > lo) || bins == 0 {
+        return Err(FigureError::InvalidInput {
+            path: path.to_path_buf(),
+            reason: "no spread of positive scores to draw".into(),
+        });
+    }
+    let width = (hi - lo) / bins as f32;
+    let shares: Vec<Vec<f32>> = logs
+        .iter()
+        .map(|values| {
+            let mut counts = vec![0f32; bins];
+            for v in values {
+                counts[(((v - lo) / width) as usize).min(bins - 1)] += 1.0;
+            }
+            let n = values.len().max(1) as f32;
+            counts.iter().map(|c| c / n).collect()
+        })
+        .collect();
+    let top = shares.iter().flatten().fold(0f32, |a, &b| a.max(b)) * 1.1;
+
+    create_parent(path)?;
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(failed(path))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FONT, 26))
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d(lo..hi, 0f32..top)
+        .map_err(failed(path))?;
+    chart
+        .configure_mesh()
+        .x_desc("score (log scale)")
+        .y_desc("share of the set")
+        .x_label_formatter(&|v| format!("{:.2e}", 10f32.powf(*v)))
+        .axis_desc_style((FONT, 18))
+        .label_style((FONT, 15))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(failed(path))?;
+    for (i, ((name, _), shares)) in sets.iter().zip(&shares).enumerate() {
+        let style = colour(i).mix(0.45).filled();
+        let bars = (0..bins).filter(|&b| shares[b] > 0.0).map(move |b| {
+            let x0 = lo + b as f32 * width;
+            Rectangle::new([(x0, 0.0), (x0 + width, shares[b])], style)
+        });
+        chart
+            .draw_series(bars)
+            .map_err(failed(path))?
+            .label(*name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style));
+    }
+    let x = threshold.1.log10();
+    let dashes = (0..20).map(|k| {
+        let (a, b) = (k as f32 / 20.0 * top, (k as f32 + 0.5) / 20.0 * top);
+        PathElement::new(vec![(x, a), (x, b)], BLACK.stroke_width(2))
+    });
+    chart
+        .draw_series(dashes)
+        .map_err(failed(path))?
+        .label(threshold.0)
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+    finish(&mut chart, &root, path, SeriesLabelPosition::UpperRight)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_charts_write_svg_files() {
+        let dir = std::env::temp_dir().join(format!("ch11-charts-{}", std::process::id()));
+        let roc = dir.join("roc.svg");
+        let curve = vec![(0.0, 0.0), (0.1, 0.8), (1.0, 1.0)];
+        roc_chart(&roc, "ROC", &[("autoencoder, AUC 0.95".into(), curve)]).unwrap();
+        assert!(std::fs::read_to_string(&roc).unwrap().contains("AUC 0.95"));
+        let hist = dir.join("hist.svg");
+        let normal = [0.01f32, 0.012, 0.02, 0.015];
+        let odd = [0.1f32, 0.2, 0.05];
+        score_histogram(
+            &hist,
+            "scores",
+            &[("normal", &normal), ("odd", &odd)],
+            ("threshold", 0.03),
+            10,
+        )
+        .unwrap();
+        assert!(
+            std::fs::read_to_string(&hist)
+                .unwrap()
+                .contains("threshold")
+        );
+        let none = score_histogram(&hist, "t", &[("zeros", &[0.0f32][..])], ("t", 0.0), 5);
+        assert!(matches!(none, Err(FigureError::InvalidInput { .. })));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
