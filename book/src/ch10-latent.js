@@ -12,8 +12,7 @@
   // The plane shows [-RANGE, RANGE] on both axes: the prior N(0, I) puts
   // almost every code inside.
   const RANGE = 4;
-  // Ten classes, ten colours (the palette of the chapter's scatter plots is
-  // similar in spirit: one hue per class).
+  // One colour per class, for the dots of the evaluation images' means.
   const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd',
     '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
