@@ -3,8 +3,9 @@
 //! Two things are added on top of dfdx's own `save_safetensors` /
 //! `load_safetensors`:
 //!
-//! * **Atomic saves.** Weights are written to a temporary file in the target's
-//!   directory, flushed to disk, then renamed over the target. A crash or a
+//! * **Atomic saves** (through [`crate::atomic`]). Weights are written to a
+//!   temporary file in the target's directory, flushed to disk, then renamed
+//!   over the target. A crash or a
 //!   full disk mid-save leaves the previous checkpoint intact instead of a
 //!   truncated file that fails to load after hours of training.
 //! * **Checked loads.** The whole file is compared with the model (names,
@@ -14,10 +15,9 @@
 //!   it untouched and the error lists every offending tensor by name.
 
 use std::fmt;
-use std::fs::{self, File};
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use dfdx::nn::{
     LoadFromSafetensors, RecursiveWalker, SaveToSafetensors, ScalarOptions, TensorCollection,
@@ -162,71 +162,27 @@ fn join(problems: &[TensorMismatch]) -> String {
 /// On success `path` holds the complete new checkpoint; on failure it holds
 /// whatever it held before and no temporary file is left behind.
 pub fn save<M: SaveToSafetensors<f32, Cpu>>(model: &M, path: &Path) -> Result<(), CheckpointError> {
-    let io_err = |action: &'static str| {
-        move |source| CheckpointError::Io {
+    if path.file_name().is_none() {
+        return Err(CheckpointError::InvalidPath {
             path: path.to_path_buf(),
-            action,
-            source,
-        }
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| CheckpointError::InvalidPath {
-            path: path.to_path_buf(),
-        })?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir).map_err(io_err("create the directory of"))?;
-
-    // Same directory as the target, so the final rename never crosses file
-    // systems (which would make it a non-atomic copy). The counter keeps two
-    // threads saving the same path from sharing a temporary file.
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(
-        ".{}-{}.tmp",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let tmp = dir.join(tmp_name);
-
-    let result = write_synced(model, &tmp, path)
-        .and_then(|()| fs::rename(&tmp, path).map_err(io_err("move into place")));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-        return result;
+        });
     }
-    // Make the rename itself durable. Best effort: not every platform lets a
-    // directory be opened and synced, and the data is already safe.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// Writes the checkpoint to `tmp` and forces it to disk, so that the rename
-/// that follows can never expose a file whose contents are still in flight.
-fn write_synced<M: SaveToSafetensors<f32, Cpu>>(
-    model: &M,
-    tmp: &Path,
-    path: &Path,
-) -> Result<(), CheckpointError> {
-    model
-        .save_safetensors(tmp)
-        .map_err(|source| CheckpointError::Format {
+    crate::atomic::write_atomically(
+        path,
+        |tmp| {
+            model
+                .save_safetensors(tmp)
+                .map_err(|source| CheckpointError::Format {
+                    path: path.to_path_buf(),
+                    source,
+                })
+        },
+        |step, source| CheckpointError::Io {
             path: path.to_path_buf(),
+            action: step.verb(),
             source,
-        })?;
-    File::open(tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(|source| CheckpointError::Io {
-            path: path.to_path_buf(),
-            action: "flush",
-            source,
-        })
+        },
+    )
 }
 
 /// Loads weights from `path` into `model`.

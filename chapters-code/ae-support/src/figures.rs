@@ -10,7 +10,8 @@
 //!   it is asked to rasterise a glyph. Digit grids are therefore pure pixels, and
 //!   their row labels belong in the book's caption (see [`grid_caption`]).
 //!
-//! Every function creates missing parent directories and reports problems as a
+//! Every function creates missing parent directories, writes through a
+//! temporary file renamed into place, and reports problems as a
 //! [`FigureError`] that names the file, so a chapter can bubble it up with `?`
 //! instead of panicking halfway through a long training run.
 
@@ -26,6 +27,7 @@ pub use histogram::histograms;
 pub use loss_curve::{Series, loss_curves};
 pub use scatter::{Panel, scatter_by_label, scatter_panels};
 
+use crate::atomic::{self, Step};
 use std::error::Error as StdError;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +43,16 @@ pub enum FigureError {
     CreateDir {
         /// The figure that was being written.
         path: PathBuf,
+        /// The underlying I/O failure.
+        source: std::io::Error,
+    },
+    /// The finished figure could not be flushed or moved into place.
+    #[error("cannot {action} figure {path}: {source}")]
+    Io {
+        /// The figure that was being written.
+        path: PathBuf,
+        /// What was being attempted, e.g. `"move into place"`.
+        action: &'static str,
         /// The underlying I/O failure.
         source: std::io::Error,
     },
@@ -67,6 +79,7 @@ impl FigureError {
     pub fn path(&self) -> &Path {
         match self {
             Self::CreateDir { path, .. }
+            | Self::Io { path, .. }
             | Self::InvalidInput { path, .. }
             | Self::Backend { path, .. } => path,
         }
@@ -129,18 +142,25 @@ pub(crate) fn finish_chart<'a, 'b: 'a, CT: CoordTranslate>(
     root.present().map_err(backend(path))
 }
 
-/// Creates the parent directory of `path` so callers can write straight into
-/// `figures/chapter3/...` without preparing the tree first.
-pub(crate) fn ensure_parent(path: &Path) -> Result<(), FigureError> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => {
-            std::fs::create_dir_all(dir).map_err(|source| FigureError::CreateDir {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-        _ => Ok(()),
-    }
+/// Writes the figure at `path` by letting `draw` draw into a temporary file
+/// beside it, renamed into place once complete (see
+/// [`crate::atomic::write_atomically`]): an interrupted run never leaves half a
+/// figure. Missing parent folders are created first.
+pub(crate) fn write_figure(
+    path: &Path,
+    draw: impl FnOnce(&Path) -> Result<(), FigureError>,
+) -> Result<(), FigureError> {
+    atomic::write_atomically(path, draw, |step, source| match step {
+        Step::CreateDir => FigureError::CreateDir {
+            path: path.to_path_buf(),
+            source,
+        },
+        _ => FigureError::Io {
+            path: path.to_path_buf(),
+            action: step.verb(),
+            source,
+        },
+    })
 }
 
 /// Matplotlib's "tab10" palette: ten colours chosen to stay distinguishable

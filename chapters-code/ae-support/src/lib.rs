@@ -5,6 +5,7 @@
 //! [`training`] sits on [`batching`], which sits on [`data`], which sits on
 //! [`download`]; [`figures`] and [`checkpoint`] are leaves.
 
+pub mod atomic;
 pub mod batching;
 pub mod checkpoint;
 pub mod cli;

@@ -133,7 +133,7 @@ fn run(cli: Cli) -> RunResult {
     let stem = file_stem(&cli);
     // The results first: should a figure fail, the numbers are still kept.
     let results = dir.join(format!("{stem}-results.txt"));
-    std::fs::write(&results, results_text(&cli, &train, &eval, &outcomes))
+    ae_support::atomic::write_file(&results, results_text(&cli, &train, &eval, &outcomes))
         .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     let mut written = vec![results];
     let title = format!(

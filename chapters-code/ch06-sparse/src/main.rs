@@ -438,7 +438,7 @@ fn write_figures(
     let stem = file_stem(cli);
     // The results first: should a figure fail, the numbers are still kept.
     let results = dir.join(format!("{stem}-results.txt"));
-    std::fs::write(&results, report)
+    ae_support::atomic::write_file(&results, report)
         .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     let mut written = vec![results];
 

@@ -233,18 +233,18 @@ fn two_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
         spread(&means),
         spread(&codes)
     );
-    std::fs::write(&paths[6], text).map_err(|e| format!("cannot write results: {e}"))?;
+    ae_support::atomic::write_file(&paths[6], text).map_err(|e| format!("cannot write results: {e}"))?;
     let about = format!(
         "The decoder of Chollet's VAE, {} ({} epochs, seed {})",
         ae_support::report::trained_and_evaluated_on(&train, &eval),
         common.epochs,
         common.seed
     );
-    std::fs::write(
+    ae_support::atomic::write_file(
         &paths[7],
         decoder_json(&vae.model.1, &about, &means, &eval.labels),
     )?;
-    std::fs::write(&paths[8], fixture_json(&vae.model.1))?;
+    ae_support::atomic::write_file(&paths[8], fixture_json(&vae.model.1))?;
     Ok(paths.to_vec())
 }
 
@@ -329,7 +329,7 @@ fn ten_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
         &vae.validation_terms,
     ));
     text.push_str(&timing(&vae.history));
-    std::fs::write(&paths[2], text).map_err(|e| format!("cannot write results: {e}"))?;
+    ae_support::atomic::write_file(&paths[2], text).map_err(|e| format!("cannot write results: {e}"))?;
     Ok(paths.to_vec())
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::{FigureError, backend, ensure_parent};
+use super::{FigureError, backend, write_figure};
 
 /// Pixels between neighbouring images in a row.
 pub const CELL_GAP: u32 = 2;
@@ -165,32 +165,33 @@ pub fn digit_grid(
         return Err(too_big());
     }
 
-    ensure_parent(path)?;
-    let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
-    root.fill(&BACKGROUND).map_err(backend(path))?;
-    let cell_w = shape.width * scale;
-    let cell_h = shape.height * scale;
-    for (r, row) in (0u32..).zip(rows) {
-        let top = GRID_MARGIN + r * (cell_h + ROW_GAP);
-        for (c, image) in (0u32..).zip(&row.images) {
-            let left = GRID_MARGIN + c * (cell_w + CELL_GAP);
-            for (i, &value) in (0u32..).zip(image.iter()) {
-                let grey = grey_level(value);
-                let colour = RGBColor(grey, grey, grey);
-                let x0 = left + (i % shape.width) * scale;
-                let y0 = top + (i / shape.width) * scale;
-                for dy in 0..scale {
-                    for dx in 0..scale {
-                        // Coordinates are below 2^15, so the casts are lossless.
-                        root.draw_pixel(((x0 + dx) as i32, (y0 + dy) as i32), &colour)
-                            .map_err(backend(path))?;
+    write_figure(path, |tmp| {
+        let root = BitMapBackend::new(tmp, (width, height)).into_drawing_area();
+        root.fill(&BACKGROUND).map_err(backend(path))?;
+        let cell_w = shape.width * scale;
+        let cell_h = shape.height * scale;
+        for (r, row) in (0u32..).zip(rows) {
+            let top = GRID_MARGIN + r * (cell_h + ROW_GAP);
+            for (c, image) in (0u32..).zip(&row.images) {
+                let left = GRID_MARGIN + c * (cell_w + CELL_GAP);
+                for (i, &value) in (0u32..).zip(image.iter()) {
+                    let grey = grey_level(value);
+                    let colour = RGBColor(grey, grey, grey);
+                    let x0 = left + (i % shape.width) * scale;
+                    let y0 = top + (i / shape.width) * scale;
+                    for dy in 0..scale {
+                        for dx in 0..scale {
+                            // Coordinates are below 2^15, so the casts are lossless.
+                            root.draw_pixel(((x0 + dx) as i32, (y0 + dy) as i32), &colour)
+                                .map_err(backend(path))?;
+                        }
                     }
                 }
             }
         }
-    }
-    root.present().map_err(backend(path))?;
-    Ok(())
+        root.present().map_err(backend(path))?;
+        Ok(())
+    })
 }
 
 /// Maps a value in `[0, 1]` to an 8-bit grey level, clamping anything outside.

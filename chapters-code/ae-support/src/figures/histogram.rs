@@ -5,8 +5,8 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::{
-    FONT, FigureError, LABEL_SIZE, TICK_SIZE, backend, colour, ensure_parent, finish_chart,
-    finite_range, pad_range, svg_chart,
+    FONT, FigureError, LABEL_SIZE, TICK_SIZE, backend, colour, finish_chart, finite_range,
+    pad_range, svg_chart, write_figure,
 };
 
 const SIZE: (u32, u32) = (800, 500);
@@ -53,32 +53,33 @@ pub fn histograms(
         .collect();
     let max_count = counts.iter().flatten().copied().max().unwrap_or(0).max(1);
 
-    ensure_parent(path)?;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    let mut chart = svg_chart(&root, path, title, lo..hi, 0f32..max_count as f32 * 1.05)?;
-    chart
-        .configure_mesh()
-        .x_desc("value")
-        .y_desc("count")
-        // Counts are whole numbers; the f32 axis would print "500.0".
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .light_line_style(WHITE.mix(0.0))
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()
-        .map_err(backend(path))?;
-
-    for (i, ((name, _), counts)) in series.iter().zip(&counts).enumerate() {
-        let style = colour(i).mix(FILL_ALPHA).filled();
-        let bars = (0..bins).filter(|&b| counts[b] > 0).map(move |b| {
-            let x0 = lo + b as f32 * width;
-            Rectangle::new([(x0, 0.0), (x0 + width, counts[b] as f32)], style)
-        });
+    write_figure(path, |tmp| {
+        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+        let mut chart = svg_chart(&root, path, title, lo..hi, 0f32..max_count as f32 * 1.05)?;
         chart
-            .draw_series(bars)
-            .map_err(backend(path))?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style));
-    }
-    finish_chart(&mut chart, &root, path)
+            .configure_mesh()
+            .x_desc("value")
+            .y_desc("count")
+            // Counts are whole numbers; the f32 axis would print "500.0".
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE.mix(0.0))
+            .axis_desc_style((FONT, LABEL_SIZE))
+            .label_style((FONT, TICK_SIZE))
+            .draw()
+            .map_err(backend(path))?;
+
+        for (i, ((name, _), counts)) in series.iter().zip(&counts).enumerate() {
+            let style = colour(i).mix(FILL_ALPHA).filled();
+            let bars = (0..bins).filter(|&b| counts[b] > 0).map(move |b| {
+                let x0 = lo + b as f32 * width;
+                Rectangle::new([(x0, 0.0), (x0 + width, counts[b] as f32)], style)
+            });
+            chart
+                .draw_series(bars)
+                .map_err(backend(path))?
+                .label(*name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style));
+        }
+        finish_chart(&mut chart, &root, path)
+    })
 }

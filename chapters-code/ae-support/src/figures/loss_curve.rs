@@ -5,8 +5,8 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::{
-    FONT, FigureError, LABEL_SIZE, TICK_SIZE, backend, colour, ensure_parent, finish_chart,
-    finite_range, pad_range, svg_chart,
+    FONT, FigureError, LABEL_SIZE, TICK_SIZE, backend, colour, finish_chart, finite_range,
+    pad_range, svg_chart, write_figure,
 };
 
 /// One named curve, e.g. the training or validation loss per epoch.
@@ -49,41 +49,44 @@ pub fn loss_curves(
     let x_end =
         u32::try_from(epochs + 1).map_err(|_| FigureError::invalid(path, "too many epochs"))?;
 
-    ensure_parent(path)?;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    let mut chart = svg_chart(
-        &root,
-        path,
-        title,
-        (1u32..x_end).into_segmented(),
-        y_lo..y_hi,
-    )?;
-    chart
-        .configure_mesh()
-        .x_desc("epoch")
-        .y_desc(y_label)
-        .x_labels(epochs.clamp(2, 12))
-        .light_line_style(WHITE.mix(0.0))
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .label_style((FONT, TICK_SIZE))
-        .draw()
-        .map_err(backend(path))?;
-
-    for (i, s) in series.iter().enumerate() {
-        let c = colour(i);
-        let points: Vec<(SegmentValue<u32>, f32)> = (1u32..)
-            .zip(s.values.iter().copied())
-            .filter(|(_, v)| v.is_finite())
-            .map(|(e, v)| (SegmentValue::CenterOf(e), v))
-            .collect();
+    write_figure(path, |tmp| {
+        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+        let mut chart = svg_chart(
+            &root,
+            path,
+            title,
+            (1u32..x_end).into_segmented(),
+            y_lo..y_hi,
+        )?;
         chart
-            .draw_series(LineSeries::new(points.iter().cloned(), c.stroke_width(2)))
-            .map_err(backend(path))?
-            .label(s.name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-        chart
-            .draw_series(points.iter().map(|p| Circle::new(p.clone(), 3, c.filled())))
+            .configure_mesh()
+            .x_desc("epoch")
+            .y_desc(y_label)
+            .x_labels(epochs.clamp(2, 12))
+            .light_line_style(WHITE.mix(0.0))
+            .axis_desc_style((FONT, LABEL_SIZE))
+            .label_style((FONT, TICK_SIZE))
+            .draw()
             .map_err(backend(path))?;
-    }
-    finish_chart(&mut chart, &root, path)
+
+        for (i, s) in series.iter().enumerate() {
+            let c = colour(i);
+            let points: Vec<(SegmentValue<u32>, f32)> = (1u32..)
+                .zip(s.values.iter().copied())
+                .filter(|(_, v)| v.is_finite())
+                .map(|(e, v)| (SegmentValue::CenterOf(e), v))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points.iter().cloned(), c.stroke_width(2)))
+                .map_err(backend(path))?
+                .label(s.name)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+                });
+            chart
+                .draw_series(points.iter().map(|p| Circle::new(p.clone(), 3, c.filled())))
+                .map_err(backend(path))?;
+        }
+        finish_chart(&mut chart, &root, path)
+    })
 }

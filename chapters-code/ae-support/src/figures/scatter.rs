@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{FigureError, backend, colour, ensure_parent, finite_range, pad_range};
+use super::{FigureError, backend, colour, finite_range, pad_range, write_figure};
 
 const SCATTER_SIZE: (u32, u32) = (860, 640);
 /// Width of the legend column beside a single scatter plot. The legend lives
@@ -45,26 +45,27 @@ pub fn scatter_by_label(
     let ranges = axis_ranges(points)
         .ok_or_else(|| FigureError::invalid(path, "no finite points to plot"))?;
 
-    ensure_parent(path)?;
-    let root = SVGBackend::new(path, SCATTER_SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(backend(path))?;
-    let root = root
-        .titled(title, ("sans-serif", 24))
-        .map_err(backend(path))?;
-    let (plot, legend) = root.split_horizontally(SCATTER_SIZE.0 - LEGEND_WIDTH);
-    draw_scatter(
-        path,
-        &plot,
-        ranges,
-        points,
-        labels,
-        class_names.len(),
-        14,
-        2,
-    )?;
-    draw_legend(path, &legend, class_names, Layout::Column)?;
-    root.present().map_err(backend(path))?;
-    Ok(())
+    write_figure(path, |tmp| {
+        let root = SVGBackend::new(tmp, SCATTER_SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(backend(path))?;
+        let root = root
+            .titled(title, ("sans-serif", 24))
+            .map_err(backend(path))?;
+        let (plot, legend) = root.split_horizontally(SCATTER_SIZE.0 - LEGEND_WIDTH);
+        draw_scatter(
+            path,
+            &plot,
+            ranges,
+            points,
+            labels,
+            class_names.len(),
+            14,
+            2,
+        )?;
+        draw_legend(path, &legend, class_names, Layout::Column)?;
+        root.present().map_err(backend(path))?;
+        Ok(())
+    })
 }
 
 /// Writes an SVG grid of small scatter panels sharing one legend.
@@ -98,29 +99,30 @@ pub fn scatter_panels(
         .and_then(|h| h.checked_add(PANEL_LEGEND_HEIGHT))
         .ok_or_else(too_big)?;
 
-    ensure_parent(path)?;
-    let root = SVGBackend::new(path, (width, height)).into_drawing_area();
-    root.fill(&WHITE).map_err(backend(path))?;
-    let (grid, legend) = root.split_vertically(height - PANEL_LEGEND_HEIGHT);
-    let areas = grid.split_evenly((rows, cols));
-    for ((area, panel), range) in areas.iter().zip(panels).zip(ranges) {
-        let area = area
-            .titled(panel.title, ("sans-serif", 16))
-            .map_err(backend(path))?;
-        draw_scatter(
-            path,
-            &area,
-            range,
-            panel.points,
-            panel.labels,
-            class_names.len(),
-            11,
-            2,
-        )?;
-    }
-    draw_legend(path, &legend, class_names, Layout::Row)?;
-    root.present().map_err(backend(path))?;
-    Ok(())
+    write_figure(path, |tmp| {
+        let root = SVGBackend::new(tmp, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(backend(path))?;
+        let (grid, legend) = root.split_vertically(height - PANEL_LEGEND_HEIGHT);
+        let areas = grid.split_evenly((rows, cols));
+        for ((area, panel), range) in areas.iter().zip(panels).zip(ranges) {
+            let area = area
+                .titled(panel.title, ("sans-serif", 16))
+                .map_err(backend(path))?;
+            draw_scatter(
+                path,
+                &area,
+                range,
+                panel.points,
+                panel.labels,
+                class_names.len(),
+                11,
+                2,
+            )?;
+        }
+        draw_legend(path, &legend, class_names, Layout::Row)?;
+        root.present().map_err(backend(path))?;
+        Ok(())
+    })
 }
 
 type Ranges = ((f32, f32), (f32, f32));
