@@ -197,7 +197,8 @@ fn run(cli: Cli) -> RunResult {
     ));
     text.push_str(&files[1].1);
     let path = dir.join(format!("{stem}-results.txt"));
-    ae_support::atomic::write_file(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    ae_support::atomic::write_file(&path, text)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     written.push(path);
     for path in written {
         println!("wrote {}", ae_support::paths::shown(&path).display());
