@@ -27,10 +27,13 @@ pub type FeatureMaps<const C: usize, const H: usize, const W: usize, T = NoneTap
     Tensor<(usize, Const<C>, Const<H>, Const<W>), f32, Cpu, T>;
 // ANCHOR_END: feature_maps
 
+// The helpers the layers share, public so that the book's copies of the
+// layers can use them.
+
 /// Records `backward` on `tape` as the operation that produced `output`:
 /// dfdx will call it with the gradient of the loss with respect to `output`,
 /// and it adds the gradients of the operation's inputs into `grads`.
-fn record<S: Shape, T: Tape<f32, Cpu>>(
+pub fn record<S: Shape, T: Tape<f32, Cpu>>(
     tape: &mut T,
     output: &Tensor<S, f32, Cpu>,
     backward: impl FnOnce(&[f32], &mut Gradients<f32, Cpu>) -> Result<(), CpuError> + 'static,
@@ -48,20 +51,20 @@ fn record<S: Shape, T: Tape<f32, Cpu>>(
 
 /// How many images each thread takes: the batch split into one contiguous
 /// group per thread of rayon's pool.
-fn images_per_thread(batch: usize) -> usize {
+pub fn images_per_thread(batch: usize) -> usize {
     batch.div_ceil(rayon::current_num_threads()).max(1)
 }
 
 /// Keras' default initialisation of a convolution's kernel, glorot-uniform:
 /// uniform in ±√(6 / (fan_in + fan_out)), where a 3×3 kernel from 8 to 16
 /// channels has fan_in 8·9 and fan_out 16·9. (The biases start at zero.)
-fn glorot_bound(inputs: usize, outputs: usize, kernel: usize) -> f64 {
+pub fn glorot_bound(inputs: usize, outputs: usize, kernel: usize) -> f64 {
     (6.0 / ((inputs + outputs) * kernel * kernel) as f64).sqrt()
 }
 
 /// Adds each channel's bias to its `plane`-sized slice of `maps` (channel
 /// after channel, image after image).
-fn add_bias(maps: &mut [f32], bias: &[f32], plane: usize) {
+pub fn add_bias(maps: &mut [f32], bias: &[f32], plane: usize) {
     for (channel, b) in maps.chunks_exact_mut(plane).zip(bias.iter().cycle()) {
         channel.iter_mut().for_each(|v| *v += b);
     }
@@ -69,7 +72,7 @@ fn add_bias(maps: &mut [f32], bias: &[f32], plane: usize) {
 
 /// The bias gradient: the sum of each channel's `delta` over its pixels and
 /// over the images.
-fn add_bias_gradient(grad_bias: &mut [f32], delta: &[f32], plane: usize) {
+pub fn add_bias_gradient(grad_bias: &mut [f32], delta: &[f32], plane: usize) {
     let channels = grad_bias.len();
     for (i, channel) in delta.chunks_exact(plane).enumerate() {
         grad_bias[i % channels] += channel.iter().sum::<f32>();
@@ -77,7 +80,7 @@ fn add_bias_gradient(grad_bias: &mut [f32], delta: &[f32], plane: usize) {
 }
 
 /// Adds the threads' partial sums into `total`.
-fn add_parts(total: &mut [f32], parts: Vec<Vec<f32>>) {
+pub fn add_parts(total: &mut [f32], parts: Vec<Vec<f32>>) {
     for part in parts {
         total.iter_mut().zip(part).for_each(|(t, p)| *t += p);
     }

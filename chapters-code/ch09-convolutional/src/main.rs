@@ -101,6 +101,7 @@ where
 }
 
 fn run(cli: Cli) -> RunResult {
+    cli.common.prepare_figures_dir("ch09")?;
     let (train, eval) = cli.common.load_splits()?;
     let common = &cli.common;
     println!(
@@ -150,7 +151,6 @@ fn run(cli: Cli) -> RunResult {
         score(&dense, &noisy_eval),
     );
 
-    // ANCHOR: train_all
     let chollet = train_conv::<CholletAutoencoder>(
         "Chollet's convolutional autoencoder",
         "4×4×8",
@@ -175,7 +175,6 @@ fn run(cli: Cli) -> RunResult {
         &noisy_eval,
         &config,
     )?;
-    // ANCHOR_END: train_all
 
     let autoencoders = [dense_autoencoder, chollet, keras_example];
     let denoisers = [dense_denoiser, denoiser];
@@ -187,6 +186,10 @@ fn run(cli: Cli) -> RunResult {
 
     let dir = common.figures_dir("ch09");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // The results first: should the figure fail, the numbers are kept.
+    let results = dir.join("mnist-results.txt");
+    ae_support::atomic::write_file(&results, &text)
+        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     let figure = dir.join("mnist-reconstructions.png");
     let picks: Vec<usize> = (0..10u8)
         .filter_map(|class| eval.labels.iter().position(|&l| l == class))
@@ -202,9 +205,6 @@ fn run(cli: Cli) -> RunResult {
         row("conv denoiser", &denoisers[1].outputs),
     ];
     digit_grid(&figure, &grid, ImageShape::MNIST, 2)?;
-    let results = dir.join("mnist-results.txt");
-    std::fs::write(&results, &text)
-        .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     for path in [figure, results] {
         println!("wrote {}", ae_support::paths::shown(&path).display());
     }
