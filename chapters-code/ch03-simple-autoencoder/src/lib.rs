@@ -1,26 +1,30 @@
 //! Chapter 3: a simple autoencoder.
 //!
-//! * [`model`]: the simple (784-32-784) and deep (784-128-32-128-784) MNIST
-//!   autoencoders as pairs of dfdx modules, so `model.0` is the encoder and
-//!   `model.1` the decoder.
+//! * [`model`]: the MNIST autoencoders of Chollet's post (784-32-784 and
+//!   784-128-64-32-64-128-784) and Dertat's article (784-128-32-128-784) as
+//!   pairs of dfdx modules, so `model.0` is the encoder and `model.1` the
+//!   decoder.
 //! * [`training`]: one training step (binary cross-entropy computed from
 //!   logits), the evaluation loss, and reconstructions; training runs the
 //!   model's fused twin (`ae_fast::Fuse`, chapter 12).
 //! * [`toy`]: a 100-4-100 autoencoder on generated data, against a baseline.
-//! * [`checkpoints`]: where the trained weights are kept for chapter 4.
 //! * [`adadelta`]: Keras' Adadelta optimiser, which dfdx lacks.
+//! * [`report`]: the results file and the figures of a run.
+//! * [`saved_weights`]: where the trained weights are kept for chapter 4.
 
 pub mod adadelta;
-pub mod checkpoints;
 pub mod model;
+pub mod report;
+pub mod saved_weights;
 pub mod toy;
 pub mod training;
 
 pub use model::{
-    Architecture, Built, CODE_SIZE, DeepAutoencoder, DeepDecoder, DeepEncoder, DeepModel,
-    IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder, SimpleModel,
+    Architecture, Built, CODE_SIZE, CholletDeepAutoencoder, DeepAutoencoder, DeepDecoder,
+    DeepEncoder, DeepModel, IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder,
+    SimpleModel, WithModel,
 };
 pub use training::{
-    Autoencoder, EVAL_BATCH, KERAS_ADAM, TracedBatch, Trainable, Trainer, evaluate, fit_autoencoder,
-    keras_adam, reconstruct, train_step,
+    Autoencoder, EVAL_BATCH, KERAS_ADAM, OptimizerChoice, TracedBatch, Trainable, Trainer,
+    evaluate, fit_autoencoder, fit_autoencoder_with, keras_adam, reconstruct, train_step,
 };

@@ -1,32 +1,36 @@
-//! Chapter 3's binary: the toy autoencoder, then the simple and the deep MNIST
-//! autoencoders, their loss curves and reconstructions, and their weights
-//! saved for chapter 4.
+//! Chapter 3's binary: the toy autoencoder, then the MNIST autoencoders of
+//! Chollet's post and Dertat's article, their results file, loss curves and
+//! reconstructions, and their weights saved for chapter 4.
 
-use ae_support::checkpoint;
 use ae_support::cli::{CommonArgs, RunResult};
-use ae_support::data::Images;
-use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, loss_curves};
+use ae_support::data::{self, Dataset, Images};
 use ae_support::losses::BinaryCrossEntropy;
-use ae_support::training::History;
-use ch03_simple_autoencoder::checkpoints::default_checkpoint;
+use ae_support::report::provenance;
+use ae_support::split::{Part, Split};
+use ae_support::training::{FitConfig, History};
+use ch03_simple_autoencoder::adadelta::{self, Adadelta};
+use ch03_simple_autoencoder::report::{Halves, Outcome, results_text, write_figures};
+use ch03_simple_autoencoder::saved_weights::weights_file;
 use ch03_simple_autoencoder::toy::toy_experiment;
 use ch03_simple_autoencoder::{
-    Architecture, DeepAutoencoder, SimpleAutoencoder, fit_autoencoder, reconstruct,
+    Architecture, EVAL_BATCH, IMAGE_PIXELS, OptimizerChoice, SimpleAutoencoder, Trainable,
+    WithModel, evaluate, fit_autoencoder, fit_autoencoder_with, reconstruct,
 };
 use clap::Parser;
 use dfdx::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
-    about = "Chapter 3: a 100-4-100 toy autoencoder, then the simple (784-32-784) and \
-             deep (784-128-32-128-784) MNIST autoencoders"
+    about = "Chapter 3: a 100-4-100 toy autoencoder, then the MNIST autoencoders of \
+             Chollet's post (784-32-784 with Adam and with Adadelta; 784-128-64-32-64-128-784) \
+             and Dertat's article (784-128-32-128-784)"
 )]
 struct Cli {
     #[command(flatten)]
     common: CommonArgs,
-    /// Train only this model [default: both]
+    /// Train only this model [default: all three]
     #[arg(long, value_enum)]
     model: Option<Architecture>,
     /// Folder for the trained weights [default: target/checkpoints of the workspace]
@@ -43,180 +47,187 @@ static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
     ae_fast::threads::main_thread_joins_pool();
-    let cli: Cli = ae_support::cli::parse(&[("epochs", "10"), ("batch_size", "256")]);
+    let cli: Cli = ae_support::cli::parse(&[("epochs", "50"), ("batch_size", "256")]);
     ae_support::cli::exit_code(run(cli))
-}
-
-/// One trained model: its name, losses, and reconstructions of the figure digits.
-struct Outcome {
-    architecture: Architecture,
-    history: History,
-    reconstructions: Vec<f32>,
 }
 
 fn run(cli: Cli) -> RunResult {
     let common = &cli.common;
-
-    common.prepare_figures_dir("ch03")?;
+    let figures = common.prepare_figures_dir("ch03")?;
     let (train, eval) = common.load_splits()?;
 
     let toy = toy_experiment(cli.toy_epochs.into(), common.seed);
     println!(
-        "toy 100-4-100 autoencoder, {} epochs on generated data (2000 train / 500 held out):",
-        cli.toy_epochs
+        "toy 100-4-100 autoencoder, {} epochs on generated data: held-out BCE {:.4}; \
+         predict-the-mean baseline {:.4}; lowest possible {:.4}",
+        toy.epochs, toy.autoencoder, toy.mean_baseline, toy.floor
     );
     println!(
-        "  held-out BCE {:.4}; predict-the-mean baseline {:.4}; lowest possible {:.4}",
-        toy.autoencoder, toy.mean_baseline, toy.floor
+        "\n{}",
+        ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
-    println!(
-        "\ntraining on {} ({} images), evaluating on {} ({} images)",
-        train.description,
-        train.len(),
-        eval.description,
-        eval.len()
-    );
-    let shown = one_of_each_digit(&eval);
-    let shown_pixels: Vec<f32> = shown.iter().flat_map(|&i| eval.image(i).to_vec()).collect();
 
-    let config = common.fit_config();
-    let architectures = match cli.model {
-        Some(one) => vec![one],
-        None => Architecture::ALL.to_vec(),
-    };
+    let shown = eval.pixels_of(&eval.first_of_each_class());
     let mut outcomes = Vec::new();
-    for architecture in architectures {
+    for (architecture, optimizer, epochs) in runs(&cli) {
         println!(
-            "\n{} autoencoder ({})",
+            "\n{} {} ({}), {}, {epochs} epochs",
+            architecture.source(),
+            architecture.layout(),
             architecture.name(),
-            architecture.layout()
+            optimizer.label()
         );
-        // The same seed gives the same initial weights, run after run.
-        let dev = Cpu::seed_from_u64(common.seed);
-        let path = checkpoint_path(&cli, architecture);
-        let (history, reconstructions) = match architecture {
-            Architecture::Simple => {
-                let model = dev.build_module::<SimpleAutoencoder, f32>();
-                println!("  {} trainable parameters", model.num_trainable_params());
-                let (model, history) = fit_autoencoder(
-                    model,
-                    BinaryCrossEntropy,
-                    &train.pixels,
-                    &eval.pixels,
-                    &config,
-                )?;
-                checkpoint::save(&model, &path)?;
-                (history, reconstruct(&model, &shown_pixels))
-            }
-            Architecture::Deep => {
-                let model = dev.build_module::<DeepAutoencoder, f32>();
-                println!("  {} trainable parameters", model.num_trainable_params());
-                let (model, history) = fit_autoencoder(
-                    model,
-                    BinaryCrossEntropy,
-                    &train.pixels,
-                    &eval.pixels,
-                    &config,
-                )?;
-                checkpoint::save(&model, &path)?;
-                (history, reconstruct(&model, &shown_pixels))
-            }
+        let job = TrainOne {
+            optimizer,
+            config: FitConfig {
+                epochs,
+                ..common.fit_config()
+            },
+            train: &train,
+            eval: &eval,
+            shown: &shown,
+            checkpoint: weights_file(
+                cli.checkpoint_dir.as_deref(),
+                &optimizer.run_name(architecture),
+            ),
         };
-        println!(
-            "  trained in {:.1}s ({:.0} images/s); weights saved to {}",
-            history.elapsed.as_secs_f64(),
-            history.samples_per_second,
-            path.display()
-        );
+        let (history, reconstructions) = architecture.build_and(common.seed, job)?;
         outcomes.push(Outcome {
             architecture,
+            optimizer,
             history,
             reconstructions,
         });
     }
+    let halves = writers_halves(&cli)?;
 
-    print_results(&outcomes, common, &train, &eval);
-    let figures = common.figures_dir("ch03");
-    std::fs::create_dir_all(&figures)?;
-    let figures = figures.canonicalize().unwrap_or(figures);
-    write_figures(&figures, &shown_pixels, &outcomes)?;
+    let settings = format!(
+        "batch size {}, seed {}; Chollet's deep model trains twice the epochs, as in his post",
+        common.batch_size, common.seed
+    );
+    let text = results_text(
+        &provenance("ch03-simple-autoencoder", &train, &eval),
+        &settings,
+        &toy,
+        &outcomes,
+        halves.as_ref(),
+    );
+    print!("\n{text}");
+    // The numbers first: should a figure fail, they are kept.
+    let results = figures.join("results.txt");
+    ae_support::atomic::write_file(&results, &text)?;
+    let mut written = vec![results];
+    written.extend(write_figures(&figures, &shown, &outcomes)?);
+    for path in written {
+        println!("wrote {}", ae_support::paths::shown(&path).display());
+    }
     Ok(())
 }
 
-fn checkpoint_path(cli: &Cli, architecture: Architecture) -> PathBuf {
-    match &cli.checkpoint_dir {
-        Some(dir) => dir.join(format!("ch03-{}.safetensors", architecture.name())),
-        None => default_checkpoint(architecture),
-    }
-}
-
-/// The index of the first image of each digit 0-9 in `images` (fewer if some
-/// digit is missing), so the figures show every digit once.
-fn one_of_each_digit(images: &Images) -> Vec<usize> {
-    (0..10u8)
-        .filter_map(|digit| images.labels.iter().position(|&l| l == digit))
+/// The chapter's runs: each architecture with Adam, Chollet's simple model
+/// also with the Adadelta of his post, and his deep model for twice the
+/// epochs (100 to the simple model's 50 in the post).
+fn runs(cli: &Cli) -> Vec<(Architecture, OptimizerChoice, usize)> {
+    let epochs = cli.common.epochs;
+    let all = [
+        (Architecture::Simple, OptimizerChoice::Adam, epochs),
+        (Architecture::Simple, OptimizerChoice::Adadelta, epochs),
+        (Architecture::Deep, OptimizerChoice::Adam, epochs),
+        (Architecture::CholletDeep, OptimizerChoice::Adam, 2 * epochs),
+    ];
+    all.into_iter()
+        .filter(|(architecture, ..)| cli.model.is_none_or(|only| only == *architecture))
         .collect()
 }
 
-fn print_results(outcomes: &[Outcome], common: &CommonArgs, train: &Images, eval: &Images) {
-    println!(
-        "\nresults (trained on {}, evaluated on {}; batch size {}, seed {}):",
-        train.description, eval.description, common.batch_size, common.seed
-    );
-    for outcome in outcomes {
-        let h = &outcome.history;
-        println!(
-            "  {:<6} {:<20} epochs {:>3}  train loss {:.4}  validation loss {:.4}",
-            outcome.architecture.name(),
-            outcome.architecture.layout(),
-            h.train_loss.len(),
-            h.train_loss.last().copied().unwrap_or(f32::NAN),
-            h.validation_loss.last().copied().unwrap_or(f32::NAN),
-        );
-    }
-    println!("  (binary cross-entropy per pixel)");
+/// Trains one freshly built model with one optimiser, saves its weights and
+/// reconstructs the figure digits.
+struct TrainOne<'a> {
+    optimizer: OptimizerChoice,
+    config: FitConfig,
+    train: &'a Images,
+    eval: &'a Images,
+    shown: &'a [f32],
+    checkpoint: PathBuf,
 }
 
-fn write_figures(dir: &Path, originals: &[f32], outcomes: &[Outcome]) -> RunResult {
-    let mut rows = vec![DigitRow::from_concatenated(
-        "held-out originals",
-        originals,
-        ImageShape::MNIST,
-    )];
-    for outcome in outcomes {
-        rows.push(DigitRow::from_concatenated(
-            outcome.architecture.name(),
-            &outcome.reconstructions,
-            ImageShape::MNIST,
-        ));
-    }
-    let grid = dir.join("reconstructions.png");
-    digit_grid(&grid, &rows, ImageShape::MNIST, 3)?;
+impl WithModel for TrainOne<'_> {
+    type Output = Result<(History, Vec<f32>), Box<dyn std::error::Error>>;
 
-    let names: Vec<(String, String)> = outcomes
-        .iter()
-        .map(|o| {
-            let name = o.architecture.name();
-            (format!("{name}: training"), format!("{name}: validation"))
-        })
-        .collect();
-    let mut series = Vec::new();
-    for (outcome, (train_name, eval_name)) in outcomes.iter().zip(&names) {
-        series.push(Series::new(train_name, &outcome.history.train_loss));
-        series.push(Series::new(eval_name, &outcome.history.validation_loss));
+    fn run<M: Trainable<IMAGE_PIXELS> + Clone>(self, model: M) -> Self::Output {
+        println!("  {} trainable parameters", model.num_trainable_params());
+        let (train, eval) = (&self.train.pixels, &self.eval.pixels);
+        let (model, history) = match self.optimizer {
+            OptimizerChoice::Adam => {
+                fit_autoencoder(model, BinaryCrossEntropy, train, eval, &self.config)?
+            }
+            OptimizerChoice::Adadelta => {
+                let optimizer = Adadelta::new(&model, adadelta::KERAS_2);
+                fit_autoencoder_with(
+                    model,
+                    optimizer,
+                    BinaryCrossEntropy,
+                    train,
+                    eval,
+                    &self.config,
+                )?
+            }
+        };
+        ae_support::checkpoint::save(&model, &self.checkpoint)?;
+        println!(
+            "  trained in {:.1}s ({:.0} images/s); weights saved to {}",
+            history.elapsed.as_secs_f64(),
+            history.samples_per_second,
+            ae_support::paths::shown(&self.checkpoint).display()
+        );
+        Ok((history, reconstruct(&model, self.shown)))
     }
-    let curves = dir.join("loss-curves.svg");
-    loss_curves(
-        &curves,
-        "Autoencoder loss per epoch",
-        &series,
-        "binary cross-entropy per pixel",
-    )?;
-    println!(
-        "\nfigures: {} ({}), {}",
-        grid.display(),
-        ae_support::figures::grid_caption(&rows),
-        curves.display()
+}
+
+/// MNIST's test set has two halves by writer, the first 5,000 images
+/// easier than the last. When the simple model is trained on a slice of the
+/// test set, one more is trained on `test[:4000]` and scored on unseen
+/// images of each half, to show how much the evaluation slice moves a loss.
+fn writers_halves(cli: &Cli) -> Result<Option<Halves>, Box<dyn std::error::Error>> {
+    let common = &cli.common;
+    let test_based = common
+        .train_split
+        .is_none_or(|split| split.part == Part::Test);
+    let simple_trained = cli.model.is_none_or(|only| only == Architecture::Simple);
+    if common.dataset != Dataset::Mnist || !test_based || !simple_trained {
+        return Ok(None);
+    }
+    let load = |slice: &str| -> Result<Images, Box<dyn std::error::Error>> {
+        let split: Split = slice.parse()?;
+        Ok(data::load(
+            common.dataset,
+            &split,
+            common.data_dir.as_deref(),
+        )?)
+    };
+    let (train, easy, hard) = (
+        load("test[:4000]")?,
+        load("test[4000:5000]")?,
+        load("test[8000:]")?,
     );
-    Ok(())
+    println!(
+        "\nwriters' halves: the simple model, Adam, on {}",
+        train.description
+    );
+    let model = Cpu::seed_from_u64(common.seed).build_module::<SimpleAutoencoder, f32>();
+    let (model, _) = fit_autoencoder(
+        model,
+        BinaryCrossEntropy,
+        &train.pixels,
+        &easy.pixels,
+        &common.fit_config(),
+    )?;
+    let loss = |images: &Images| evaluate(&model, &BinaryCrossEntropy, &images.pixels, EVAL_BATCH);
+    Ok(Some(Halves {
+        trained_on: train.description.clone(),
+        losses: [
+            (easy.description.clone(), loss(&easy)),
+            (hard.description.clone(), loss(&hard)),
+        ],
+    }))
 }

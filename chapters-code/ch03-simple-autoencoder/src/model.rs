@@ -11,6 +11,7 @@
 //! applies the sigmoid inside a numerically stable formula, and
 //! [`crate::training::reconstruct`] applies it when we want to look at pixels.
 
+use crate::training::Trainable;
 use dfdx::prelude::*;
 
 /// Pixels of one MNIST image, flattened: 28 × 28.
@@ -30,13 +31,30 @@ pub type SimpleAutoencoder = (SimpleEncoder, SimpleDecoder);
 // ANCHOR_END: simple
 
 // ANCHOR: deep
-/// 784 → 128 → 32, ReLU after each layer.
+/// Dertat's deep model: 784 → 128 → 32, ReLU after each layer.
 pub type DeepEncoder = ((Linear<784, 128>, ReLU), (Linear<128, 32>, ReLU));
 /// 32 → 128 → 784 logits.
 pub type DeepDecoder = ((Linear<32, 128>, ReLU), Linear<128, 784>);
 /// The deep model, split the same way: `.0` encoder, `.1` decoder.
 pub type DeepAutoencoder = (DeepEncoder, DeepDecoder);
 // ANCHOR_END: deep
+
+// ANCHOR: chollet_deep
+/// Chollet's deep model: 784 → 128 → 64 → 32, ReLU after each layer.
+pub type CholletDeepEncoder = (
+    (Linear<784, 128>, ReLU),
+    (Linear<128, 64>, ReLU),
+    (Linear<64, 32>, ReLU),
+);
+/// 32 → 64 → 128 → 784 logits.
+pub type CholletDeepDecoder = (
+    (Linear<32, 64>, ReLU),
+    (Linear<64, 128>, ReLU),
+    Linear<128, 784>,
+);
+/// Chollet's deep model, `.0` encoder and `.1` decoder.
+pub type CholletDeepAutoencoder = (CholletDeepEncoder, CholletDeepDecoder);
+// ANCHOR_END: chollet_deep
 
 // ANCHOR: built
 /// What a model *description* becomes once its weights live on a device:
@@ -58,21 +76,29 @@ pub fn compression_factor() -> f32 {
 /// Which of the two autoencoders, for the command line and the checkpoints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Architecture {
-    /// 784 → 32 → 784.
+    /// 784 → 32 → 784, the simple model of Chollet's post.
     Simple,
-    /// 784 → 128 → 32 → 128 → 784.
+    /// 784 → 128 → 32 → 128 → 784, the deep model of Dertat's article.
     Deep,
+    /// 784 → 128 → 64 → 32 → 64 → 128 → 784, the deep model of Chollet's post.
+    CholletDeep,
 }
 
 impl Architecture {
-    /// Both, in the order the chapter trains them.
-    pub const ALL: [Architecture; 2] = [Architecture::Simple, Architecture::Deep];
+    /// All three, in the order the chapter trains them.
+    pub const ALL: [Architecture; 3] = [
+        Architecture::Simple,
+        Architecture::Deep,
+        Architecture::CholletDeep,
+    ];
 
-    /// `simple` or `deep`: used in file names and printed results.
+    /// `simple`, `deep` or `chollet-deep`: used in file names and printed
+    /// results (the same spelling as on the command line).
     pub fn name(self) -> &'static str {
         match self {
             Architecture::Simple => "simple",
             Architecture::Deep => "deep",
+            Architecture::CholletDeep => "chollet-deep",
         }
     }
 
@@ -81,8 +107,39 @@ impl Architecture {
         match self {
             Architecture::Simple => "784-32-784",
             Architecture::Deep => "784-128-32-128-784",
+            Architecture::CholletDeep => "784-128-64-32-64-128-784",
         }
     }
+
+    /// Where the model comes from, for the tables.
+    pub fn source(self) -> &'static str {
+        match self {
+            Architecture::Simple => "Chollet's simple model",
+            Architecture::Deep => "Dertat's deep model",
+            Architecture::CholletDeep => "Chollet's deep model",
+        }
+    }
+
+    /// Builds this architecture from `seed` and hands the model to `job`:
+    /// each architecture is a different type, so the job is a trait with a
+    /// generic method, and this `match` is the only place that names them.
+    pub fn build_and<J: WithModel>(self, seed: u64, job: J) -> J::Output {
+        let dev = Cpu::seed_from_u64(seed);
+        match self {
+            Architecture::Simple => job.run(dev.build_module::<SimpleAutoencoder, f32>()),
+            Architecture::Deep => job.run(dev.build_module::<DeepAutoencoder, f32>()),
+            Architecture::CholletDeep => job.run(dev.build_module::<CholletDeepAutoencoder, f32>()),
+        }
+    }
+}
+
+/// Something to do with a freshly built MNIST autoencoder, whichever its
+/// architecture: train it, score it, save it.
+pub trait WithModel {
+    type Output;
+    fn run<M>(self, model: M) -> Self::Output
+    where
+        M: Trainable<IMAGE_PIXELS> + Clone;
 }
 
 #[cfg(test)]
@@ -101,6 +158,16 @@ mod tests {
         assert_eq!(
             deep.num_trainable_params(),
             (784 * 128 + 128) + (128 * 32 + 32) + (32 * 128 + 128) + (128 * 784 + 784)
+        );
+        let chollet = dev.build_module::<CholletDeepAutoencoder, f32>();
+        assert_eq!(
+            chollet.num_trainable_params(),
+            (784 * 128 + 128)
+                + (128 * 64 + 64)
+                + (64 * 32 + 32)
+                + (32 * 64 + 64)
+                + (64 * 128 + 128)
+                + (128 * 784 + 784)
         );
         assert_eq!(compression_factor(), 24.5);
     }

@@ -80,6 +80,8 @@ pub fn bce_floor(rows: &[f32]) -> f32 {
 /// The three losses the toy experiment compares, all on held-out rows.
 #[derive(Clone, Debug)]
 pub struct ToyReport {
+    /// Epochs of training.
+    pub epochs: usize,
     /// The trained 100-4-100 autoencoder.
     pub autoencoder: f32,
     /// Always predicting the mean training example.
@@ -119,6 +121,7 @@ pub fn toy_experiment(epochs: usize, seed: u64) -> ToyReport {
     let (train, eval) = data.split_at(2_000 * TOY_INPUTS);
     let model = train_toy(train, epochs, 32, TOY_LEARNING_RATE, seed);
     ToyReport {
+        epochs,
         autoencoder: evaluate(&model, &BinaryCrossEntropy, eval, 500),
         mean_baseline: mean_baseline(train, eval, TOY_INPUTS),
         floor: bce_floor(eval),

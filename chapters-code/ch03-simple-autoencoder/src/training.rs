@@ -208,10 +208,12 @@ where
 // ANCHOR: fit_autoencoder
 /// Trains `model` to reproduce the rows of `train` (each `N` values), the way
 /// Keras' `autoencoder.fit(x_train, x_train, validation_data=(x_test, x_test))`
-/// does: shuffled mini-batches, Adam, and the loss on `validation` after every
-/// epoch. Returns the trained model and its loss history.
-pub fn fit_autoencoder<M, L, const N: usize>(
+/// does after `compile(optimizer, loss)`: shuffled mini-batches, and the loss
+/// on `validation` after every epoch. Returns the trained model and its loss
+/// history.
+pub fn fit_autoencoder_with<M, O, L, const N: usize>(
     model: M,
+    optimizer: O,
     loss: L,
     train: &[f32],
     validation: &[f32],
@@ -219,11 +221,12 @@ pub fn fit_autoencoder<M, L, const N: usize>(
 ) -> Result<(M, History), TrainError>
 where
     M: Trainable<N>,
+    O: Fuse,
+    Fused<O>: Optimizer<Fused<M>, Cpu, f32>,
     L: Loss + Fuse,
     Fused<L>: Loss,
 {
     let dev = Cpu::default();
-    let optimizer = keras_adam(&model);
     let mut trainer = Trainer::new(model, optimizer, loss).fuse();
     let history = fit(
         &mut trainer,
@@ -244,11 +247,56 @@ where
     )?;
     Ok((unfuse(trainer.model), history))
 }
+
+/// [`fit_autoencoder_with`] Adam at Keras' defaults, the book's usual choice.
+pub fn fit_autoencoder<M, L, const N: usize>(
+    model: M,
+    loss: L,
+    train: &[f32],
+    validation: &[f32],
+    config: &FitConfig,
+) -> Result<(M, History), TrainError>
+where
+    M: Trainable<N>,
+    L: Loss + Fuse,
+    Fused<L>: Loss,
+{
+    let optimizer = keras_adam(&model);
+    fit_autoencoder_with(model, optimizer, loss, train, validation, config)
+}
 // ANCHOR_END: fit_autoencoder
 
 /// Rows per batch when a model is only evaluated: large, since nothing is
 /// recorded for a backward pass.
 pub const EVAL_BATCH: usize = 1_000;
+
+/// Which optimiser trained a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptimizerChoice {
+    /// dfdx's Adam at Keras' defaults.
+    Adam,
+    /// Adadelta at Keras 2's defaults (learning rate 1.0), as Chollet's post ran it.
+    Adadelta,
+}
+
+impl OptimizerChoice {
+    /// `simple`, `simple-adadelta`, ...: names a run of `architecture`
+    /// with this optimiser in files and legends.
+    pub fn run_name(self, architecture: crate::model::Architecture) -> String {
+        match self {
+            OptimizerChoice::Adam => architecture.name().to_string(),
+            OptimizerChoice::Adadelta => format!("{}-adadelta", architecture.name()),
+        }
+    }
+
+    /// How the tables name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            OptimizerChoice::Adam => "Adam (Keras defaults)",
+            OptimizerChoice::Adadelta => "Adadelta (Keras 2, lr 1.0)",
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,8 +4,8 @@
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, Images};
 use ae_support::figures::{DigitRow, ImageShape, digit_grid, grid_caption, scatter_by_label};
-use ch03_simple_autoencoder::checkpoints::default_checkpoint;
 use ae_support::losses::BinaryCrossEntropy;
+use ch03_simple_autoencoder::saved_weights::default_checkpoint;
 use ch03_simple_autoencoder::{Architecture, CODE_SIZE, EVAL_BATCH, evaluate, reconstruct};
 use ch04_encoder_split::code_images::code_image;
 use ch04_encoder_split::{Pca, Provenance, decode, decoder, encode, encoder, load_or_train};

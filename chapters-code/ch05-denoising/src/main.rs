@@ -6,13 +6,12 @@ use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{IMAGE_PIXELS, Images};
 use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, loss_curves};
 use ae_support::training::{FitConfig, History};
-use ch03_simple_autoencoder::{Architecture, DeepAutoencoder, SimpleAutoencoder, Trainable};
+use ch03_simple_autoencoder::{Architecture, Trainable, WithModel};
 use ch05_denoising::{
-    DenoisingScores, NoiseConfig, NoiseFactor, NoiseSchedule, NoisySet, fit_denoiser,
-    score, scores_by_noise,
+    DenoisingScores, NoiseConfig, NoiseFactor, NoiseSchedule, NoisySet, fit_denoiser, score,
+    scores_by_noise,
 };
 use clap::Parser;
-use dfdx::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -106,25 +105,14 @@ fn run(cli: Cli) -> RunResult {
             seed: common.seed.wrapping_add(1),
         };
         // Same seed, same initial weights, whatever the schedule.
-        let dev = Cpu::seed_from_u64(common.seed);
-        let outcome = match cli.model {
-            Architecture::Simple => train_and_score(
-                dev.build_module::<SimpleAutoencoder, f32>(),
-                &train,
-                &validation,
-                &config,
-                noise,
-                eval_seed,
-            )?,
-            Architecture::Deep => train_and_score(
-                dev.build_module::<DeepAutoencoder, f32>(),
-                &train,
-                &validation,
-                &config,
-                noise,
-                eval_seed,
-            )?,
+        let job = TrainAndScore {
+            train: &train,
+            validation: &validation,
+            config: &config,
+            noise,
+            eval_seed,
         };
+        let outcome = cli.model.build_and(common.seed, job)?;
         print_scores(&eval, &outcome);
         outcomes.push(outcome);
     }
@@ -210,6 +198,30 @@ fn print_scores(eval: &Images, outcome: &Outcome) {
 
 /// Trains a fresh `model`, then scores it at the training noise factor and
 /// across [`SWEEP`].
+/// Trains a denoiser of whichever architecture and scores it.
+struct TrainAndScore<'a> {
+    train: &'a Images,
+    validation: &'a NoisySet,
+    config: &'a FitConfig,
+    noise: NoiseConfig,
+    eval_seed: u64,
+}
+
+impl WithModel for TrainAndScore<'_> {
+    type Output = Result<Outcome, Box<dyn std::error::Error>>;
+
+    fn run<M: Trainable<IMAGE_PIXELS> + Clone>(self, model: M) -> Self::Output {
+        let TrainAndScore {
+            train,
+            validation,
+            config,
+            noise,
+            eval_seed,
+        } = self;
+        train_and_score(model, train, validation, config, noise, eval_seed)
+    }
+}
+
 fn train_and_score<M: Trainable<IMAGE_PIXELS>>(
     model: M,
     train: &Images,
