@@ -7,16 +7,15 @@
 
 use crate::noise::{NoiseFactor, add_noise};
 use crate::psnr::mean_psnr;
+use ae_fast::unfuse;
 use ae_support::batching::{Batch, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
-use ae_fast::unfuse;
 use ae_support::losses::{BinaryCrossEntropy, Loss};
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch03_simple_autoencoder::{EVAL_BATCH, Trainable, Trainer, keras_adam, reconstruct};
 use dfdx::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-
 
 /// When the noise on the training images is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -119,7 +118,14 @@ pub fn fit_denoiser<M: Trainable<IMAGE_PIXELS>>(
             let target = dev.tensor_from_vec(target, shape);
             trainer.step(input, target)
         },
-        |trainer| Some(denoising_loss(&trainer.model, &trainer.loss, validation, EVAL_BATCH)),
+        |trainer| {
+            Some(denoising_loss(
+                &trainer.model,
+                &trainer.loss,
+                validation,
+                EVAL_BATCH,
+            ))
+        },
     )?;
     Ok((unfuse(trainer.model), history))
 }

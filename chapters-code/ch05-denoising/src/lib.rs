@@ -15,8 +15,8 @@ pub mod noise;
 pub mod psnr;
 
 pub use denoising::{
-    DenoisingScores, NoiseConfig, NoiseSchedule, NoisySet, denoising_loss, fit_denoiser,
-    score, scores_by_noise,
+    DenoisingScores, NoiseConfig, NoiseSchedule, NoisySet, denoising_loss, fit_denoiser, score,
+    scores_by_noise,
 };
 pub use noise::{NoiseFactor, NoiseFactorError, add_noise};
 pub use psnr::{MAX_PSNR_DB, mean_psnr, mse, psnr};

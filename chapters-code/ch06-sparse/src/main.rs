@@ -9,19 +9,19 @@
 //!   squared error, with and without a KL-divergence sparsity penalty, as in
 //!   Géron's Fashion-MNIST example.
 
+use ae_fast::FuseLayers;
 use ae_support::batching::Batch;
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, IMAGE_PIXELS, Images};
 use ae_support::figures::{DigitRow, ImageShape, Series, digit_grid, histograms, loss_curves};
 use ae_support::training::{FitConfig, History};
-use ae_fast::FuseLayers;
 use ch03_simple_autoencoder::TracedBatch;
-use dfdx::nn::modules::TensorCollection;
 use ch06_sparse::{
     CodeStats, KL_CODE_SIZE, KlAutoencoder, Losses, Reconstruction, SimpleAutoencoder, Sparsity,
     TargetActivation, Weight, encode_all, evaluate, fit_sparse, outputs,
 };
 use clap::Parser;
+use dfdx::nn::modules::TensorCollection;
 use dfdx::prelude::*;
 use std::error::Error;
 use std::fmt::Write as _;

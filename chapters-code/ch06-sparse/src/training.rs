@@ -8,9 +8,9 @@
 //! through the encoder.
 
 use crate::penalty::{Codes, kl_sparsity, kl_sparsity_of, l1_activity, l1_activity_of};
+use ae_fast::{Fuse, FuseLayers, unfuse};
 use ae_support::batching::{Batch, gather, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
-use ae_fast::{Fuse, FuseLayers, unfuse};
 use ae_support::losses::{BinaryCrossEntropy, Loss, MeanSquaredError};
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch03_simple_autoencoder::{TracedBatch, keras_adam};
