@@ -115,4 +115,22 @@ mod tests {
         let output = model.forward(rows);
         assert_eq!(output.shape().concrete(), [2, IMAGE_PIXELS]);
     }
+
+    #[test]
+    fn the_weights_round_trip_through_a_checkpoint() {
+        // The layers' tensor visitors give every weight a name, so a model
+        // saves and loads like any dfdx model.
+        let dev = Cpu::default();
+        let model = Cpu::seed_from_u64(1).build_module::<KerasExampleAutoencoder, f32>();
+        let path = std::env::temp_dir().join(format!("ch09-{}.safetensors", std::process::id()));
+        ae_support::checkpoint::save(&model, &path).unwrap();
+        let mut loaded = Cpu::seed_from_u64(2).build_module::<KerasExampleAutoencoder, f32>();
+        ae_support::checkpoint::load(&mut loaded, &path).unwrap();
+        std::fs::remove_file(&path).ok();
+        let rows: Batch<IMAGE_PIXELS> = dev.sample_uniform_like(&(2, Const));
+        assert_eq!(
+            loaded.forward(rows.clone()).as_vec(),
+            model.forward(rows).as_vec()
+        );
+    }
 }
