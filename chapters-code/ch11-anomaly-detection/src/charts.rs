@@ -10,12 +10,13 @@ use std::path::Path;
 
 const SIZE: (u32, u32) = (800, 520);
 const FONT: &str = "sans-serif";
-/// Matplotlib's first four "tab10" colours, as in the book's other charts.
-const COLOURS: [RGBColor; 4] = [
+/// Matplotlib's first five "tab10" colours, as in the book's other charts.
+const COLOURS: [RGBColor; 5] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
     RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
 ];
 
 fn colour(i: usize) -> RGBColor {

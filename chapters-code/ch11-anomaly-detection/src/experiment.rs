@@ -192,7 +192,7 @@ pub fn write_csv(path: &Path, rows: &[ScoreRow]) -> std::io::Result<()> {
             r.source, r.index, r.label, r.kind, r.model, r.score
         );
     }
-    std::fs::write(path, text)
+    ae_support::atomic::write_file(path, text)
 }
 
 /// Reads a file written by [`write_csv`].
@@ -244,7 +244,10 @@ mod tests {
         assert_eq!(set.pixels.len(), 2 * IMAGE_PIXELS);
         let rotated = set.corrupted(Corruption::Rotation, 0);
         assert_eq!(rotated.kind, "rotated");
-        assert_eq!((&rotated.indices, &rotated.source), (&set.indices, &set.source));
+        assert_eq!(
+            (&rotated.indices, &rotated.source),
+            (&set.indices, &set.source)
+        );
         assert_eq!(set.first(1).indices, [4]);
     }
 

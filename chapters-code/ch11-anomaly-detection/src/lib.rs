@@ -10,9 +10,13 @@
 //! * [`experiment`]: the normal and anomalous sets, every detector's scores,
 //!   and the CSV file that keeps them.
 //! * [`charts`]: ROC curves and score histograms with the threshold.
+//! * [`report`]: fitting and judging each detector; the results tables.
+//! * [`figures`]: the chapter's figures from a run's scores.
 
 pub mod charts;
 pub mod corrupt;
 pub mod detectors;
 pub mod experiment;
+pub mod figures;
 pub mod metrics;
+pub mod report;

@@ -4,15 +4,14 @@
 
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, Images, load};
-use ae_support::figures::{DigitRow, ImageShape, digit_grid};
-use ch11_anomaly_detection::charts::{roc_chart, score_histogram};
 use ch11_anomaly_detection::corrupt::Corruption;
-use ch11_anomaly_detection::detectors::{self, Detector};
-use ch11_anomaly_detection::experiment::{Experiment, Outcome, ScoreRow, Scores, Set, write_csv};
-use ch11_anomaly_detection::metrics::{ThresholdRule, roc_curve};
+use ch11_anomaly_detection::detectors;
+use ch11_anomaly_detection::experiment::{Experiment, ScoreRow, Set, write_csv};
+use ch11_anomaly_detection::metrics::ThresholdRule;
+use ch11_anomaly_detection::report::{Fitter, judge_all, split_off_validation, tables};
 use clap::Parser;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -63,15 +62,6 @@ fn main() -> ExitCode {
     ae_fast::threads::main_thread_joins_pool();
     let cli: Cli = ae_support::cli::parse(&[("epochs", "50"), ("batch_size", "128")]);
     ae_support::cli::exit_code(run(cli))
-}
-
-/// A detector's scores and what they achieve.
-struct Judged {
-    scores: Scores,
-    outcomes: Vec<Outcome>,
-    seconds: f64,
-    score_name: &'static str,
-    validation_loss: Option<f32>,
 }
 
 fn run(cli: Cli) -> RunResult {
@@ -176,7 +166,7 @@ fn run(cli: Cli) -> RunResult {
     let csv = dir.join("scores.csv");
     write_csv(&csv, &rows).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
     written.push(csv);
-    written.extend(figures(
+    written.extend(ch11_anomaly_detection::figures::write_all(
         &dir,
         &fit,
         &other,
@@ -213,8 +203,8 @@ fn run(cli: Cli) -> RunResult {
         other.len(),
         made_from.len()
     );
-    report(&mut text, "every class normal", &all_classes, &first);
-    report(
+    tables(&mut text, "every class normal", &all_classes, &first);
+    tables(
         &mut text,
         &format!("class {held} ({class_name}) left out of training"),
         &held_out,
@@ -224,252 +214,11 @@ fn run(cli: Cli) -> RunResult {
     let _ = writeln!(text, "\nthe whole run took {seconds:.0} s");
     print!("{text}");
     let results = dir.join("results.txt");
-    std::fs::write(&results, &text)
+    ae_support::atomic::write_file(&results, &text)
         .map_err(|e| format!("cannot write {}: {e}", results.display()))?;
     written.push(results);
     for path in written {
         println!("wrote {}", ae_support::paths::shown(&path).display());
     }
     Ok(())
-}
-
-/// Fits one detector on training and validation pixels.
-type Fitter<'a> = &'a dyn Fn(&[f32], &[f32]) -> Result<Detector, Box<dyn std::error::Error>>;
-
-/// The first three quarters of `train` to fit on, the last quarter to set
-/// the thresholds on: `test[:6000]` and `test[6000:8000]` of the fallback.
-fn split_off_validation(train: &Images) -> (Images, Images) {
-    let cut = train.len() * 3 / 4;
-    let part = |range: std::ops::Range<usize>, text: String| Images {
-        pixels: train.pixels_of(&range.clone().collect::<Vec<_>>()),
-        labels: train.labels[range].to_vec(),
-        description: format!("{}{text}", train.description),
-    };
-    (
-        part(0..cut, format!("[:{cut}]")),
-        part(cut..train.len(), format!("[{cut}:]")),
-    )
-}
-
-/// Fits each detector on `fit` (normal images) and judges it on `experiment`.
-fn judge_all(
-    experiment: &Experiment,
-    fitters: &[(&str, Fitter)],
-    fit: &[f32],
-    rules: &[ThresholdRule],
-) -> Result<Vec<Judged>, Box<dyn std::error::Error>> {
-    fitters
-        .iter()
-        .map(|(name, fitter)| {
-            println!("fitting {name} on {} normal images", fit.len() / 784);
-            let started = Instant::now();
-            let detector = fitter(fit, &experiment.validation.pixels)?;
-            let seconds = started.elapsed().as_secs_f64();
-            let scores = experiment.score(&detector);
-            let outcomes = experiment.outcomes(&scores, rules);
-            Ok(Judged {
-                scores,
-                outcomes,
-                seconds,
-                score_name: detector.score_name,
-                validation_loss: detector
-                    .history
-                    .as_ref()
-                    .and_then(|h| h.validation_loss.last().copied()),
-            })
-        })
-        .collect()
-}
-
-/// The tables of one experiment.
-fn report(text: &mut String, title: &str, experiment: &Experiment, judged: &[Judged]) {
-    let _ = writeln!(text, "\n== {title}");
-    let _ = writeln!(
-        text,
-        "test: {} normal images; anomalies: {}",
-        experiment.normal.len(),
-        experiment
-            .anomalies
-            .iter()
-            .map(|s| format!("{} {}", s.len(), s.kind))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(
-        text,
-        "\narea under the ROC curve, test normals against each kind"
-    );
-    let _ = write!(text, "  {:<24}", "model");
-    for set in &experiment.anomalies {
-        let _ = write!(text, " {:>14}", set.kind);
-    }
-    let _ = writeln!(text);
-    for j in judged {
-        let _ = write!(text, "  {:<24}", j.scores.model);
-        for o in &j.outcomes {
-            let _ = write!(text, " {:>14.4}", o.auc);
-        }
-        let _ = writeln!(text);
-    }
-    let _ = writeln!(
-        text,
-        "\nthresholds set on the validation normals; flagged = score above the threshold"
-    );
-    let _ = writeln!(
-        text,
-        "  {:<24} {:<18} {:>11} {:<16} {:>9} {:>7} {:>5} {:>5} {:>5} {:>5}",
-        "model", "rule", "threshold", "anomalies", "precision", "recall", "TP", "FP", "TN", "FN"
-    );
-    for j in judged {
-        for o in &j.outcomes {
-            for d in &o.decisions {
-                let c = d.confusion;
-                let _ = writeln!(
-                    text,
-                    "  {:<24} {:<18} {:>11.4e} {:<16} {:>9.3} {:>7.3} {:>5} {:>5} {:>5} {:>5}",
-                    j.scores.model,
-                    d.rule.describe(),
-                    d.threshold,
-                    o.kind,
-                    c.precision(),
-                    c.recall(),
-                    c.true_positives,
-                    c.false_positives,
-                    c.true_negatives,
-                    c.false_negatives
-                );
-            }
-        }
-    }
-    let _ = writeln!(text, "\nscores and fitting");
-    for j in judged {
-        let loss = j
-            .validation_loss
-            .map_or(String::new(), |l| format!(", last validation loss {l:.4}"));
-        let _ = writeln!(
-            text,
-            "  {:<24} {}; fitted in {:.1} s{loss}",
-            j.scores.model, j.score_name, j.seconds
-        );
-    }
-}
-
-/// The ROC curves, the score histograms and the most and least anomalous
-/// images.
-fn figures(
-    dir: &Path,
-    fit: &Images,
-    other: &Images,
-    (first, first_judged): (&Experiment, &[Judged]),
-    (second, second_judged): (&Experiment, &[Judged]),
-    rules: &[ThresholdRule],
-) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
-    let trained = format!("trained on {}", fit.description);
-    let autoencoder = &first_judged[1];
-    let mut written = Vec::new();
-
-    // The autoencoder against every kind of anomaly.
-    let mut curves: Vec<(String, Vec<(f64, f64)>)> = first
-        .anomalies
-        .iter()
-        .zip(&autoencoder.scores.anomalies)
-        .zip(&autoencoder.outcomes)
-        .map(|((set, scores), o)| {
-            (
-                format!("{}, AUC {:.3}", set.kind, o.auc),
-                roc_curve(&autoencoder.scores.normal, scores),
-            )
-        })
-        .collect();
-    curves.truncate(3);
-    let held = &second_judged[1];
-    curves.push((
-        format!(
-            "{} (model without it), AUC {:.3}",
-            second.anomalies[0].kind, held.outcomes[0].auc
-        ),
-        roc_curve(&held.scores.normal, &held.scores.anomalies[0]),
-    ));
-    let path = dir.join("roc-autoencoder.svg");
-    roc_chart(&path, &format!("Autoencoder {trained}"), &curves)?;
-    written.push(path);
-
-    // Every model against the other data set.
-    let curves: Vec<(String, Vec<(f64, f64)>)> = first_judged
-        .iter()
-        .map(|j| {
-            (
-                format!("{}, AUC {:.3}", j.scores.model, j.outcomes[0].auc),
-                roc_curve(&j.scores.normal, &j.scores.anomalies[0]),
-            )
-        })
-        .collect();
-    let path = dir.join("roc-models.svg");
-    let title = format!("{} as anomalies, models {trained}", first.anomalies[0].kind);
-    roc_chart(&path, &title, &curves)?;
-    written.push(path);
-
-    // Histograms of the autoencoder's scores, with the mean + k std threshold.
-    let rule = rules[0];
-    for (name, experiment, judged) in [
-        ("scores-other.svg", first, autoencoder),
-        ("scores-held-out.svg", second, held),
-    ] {
-        let path = dir.join(name);
-        let threshold = judged.outcomes[0].decisions[0].threshold;
-        score_histogram(
-            &path,
-            &format!("Autoencoder's scores ({})", judged.scores.model),
-            &[
-                ("test normals", &judged.scores.normal),
-                (&experiment.anomalies[0].kind, &judged.scores.anomalies[0]),
-            ],
-            (&format!("threshold: {}", rule.describe()), threshold),
-            40,
-        )?;
-        written.push(path);
-    }
-
-    // Least and most anomalous test normals and images of the other data set.
-    let extremes = |scores: &[f32]| {
-        let mut order: Vec<usize> = (0..scores.len()).collect();
-        order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
-        let least = order[..10.min(order.len())].to_vec();
-        let most = order[order.len().saturating_sub(10)..]
-            .iter()
-            .rev()
-            .copied()
-            .collect::<Vec<_>>();
-        (least, most)
-    };
-    let (normal_least, normal_most) = extremes(&autoencoder.scores.normal);
-    let (other_least, other_most) = extremes(&autoencoder.scores.anomalies[0]);
-    let normal = &first.normal.pixels;
-    let image = |rows: &'_ [f32], i: usize| -> Vec<f32> { rows[i * 784..(i + 1) * 784].to_vec() };
-    let pick = |rows: &[f32], ids: &[usize]| {
-        ids.iter()
-            .flat_map(|&i| image(rows, i))
-            .collect::<Vec<f32>>()
-    };
-    let tables = [
-        pick(normal, &normal_least),
-        pick(normal, &normal_most),
-        pick(&other.pixels, &other_least),
-        pick(&other.pixels, &other_most),
-    ];
-    let labels = [
-        "normal, least anomalous",
-        "normal, most anomalous",
-        "other, least",
-        "other, most",
-    ];
-    let rows: Vec<DigitRow> = labels
-        .iter()
-        .zip(&tables)
-        .map(|(label, table)| DigitRow::from_concatenated(label, table, ImageShape::MNIST))
-        .collect();
-    let path = dir.join("extremes.png");
-    digit_grid(&path, &rows, ImageShape::MNIST, 2)?;
-    written.push(path);
-    Ok(written)
 }
