@@ -62,7 +62,7 @@ fn run(cli: Cli) -> RunResult {
     );
     if common.epochs < GERON_EPOCHS {
         println!(
-            "note: {} epochs per model (Géron trains for {GERON_EPOCHS}; pass --epochs {GERON_EPOCHS} \
+            "note: epochs per model: {} (Géron trains for {GERON_EPOCHS}; pass --epochs {GERON_EPOCHS} \
              for his setting)",
             common.epochs
         );
@@ -167,7 +167,7 @@ fn run(cli: Cli) -> RunResult {
 
     let mut text = ae_support::report::provenance("ch08-stacked", &train, &valid);
     text.push_str(&format!(
-        "settings: MSE, Nadam (Keras 3 defaults), batch {}, seed {}; {} epochs per model{}\n\n",
+        "settings: MSE, Nadam (Keras 3 defaults), batch {}, seed {}; epochs per model: {}{}\n\n",
         common.batch_size,
         common.seed,
         common.epochs,
