@@ -225,6 +225,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<ScoreRow>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
     use ae_support::data::IMAGE_PIXELS;
 
     fn images(n: usize) -> Images {
@@ -249,6 +250,45 @@ mod tests {
             (&set.indices, &set.source)
         );
         assert_eq!(set.first(1).indices, [4]);
+    }
+
+    /// A set of `n` flat images of brightness `value`.
+    fn flat(kind: &str, value: f32, n: usize) -> Set {
+        Set {
+            kind: kind.into(),
+            source: "made up".into(),
+            indices: (0..n).collect(),
+            labels: vec![0; n],
+            pixels: vec![value; n * IMAGE_PIXELS],
+        }
+    }
+
+    #[test]
+    fn thresholds_come_from_the_validation_normals_only() {
+        // The score is the mean brightness.
+        let detector = Detector::new("mean", "brightness", None, |rows| {
+            rows.chunks_exact(IMAGE_PIXELS)
+                .map(|r| r.iter().sum::<f32>() / IMAGE_PIXELS as f32)
+                .collect()
+        });
+        let experiment = Experiment {
+            suffix: "-test".into(),
+            validation: flat("validation", 0.25, 3),
+            normal: flat("normal", 0.5, 2),
+            anomalies: vec![flat("bright", 0.75, 4)],
+        };
+        let scores = experiment.score(&detector);
+        assert_eq!(scores.model, "mean-test");
+        let outcomes = experiment.outcomes(&scores, &[ThresholdRule::Percentile(50.0)]);
+        assert_eq!(outcomes[0].auc, 1.0);
+        let decision = outcomes[0].decisions[0];
+        // Set at 0.25 by the validation images, so every test normal is flagged.
+        assert_eq!(decision.threshold, 0.25);
+        assert_eq!(decision.confusion.false_positives, 2);
+        assert_eq!(decision.confusion.true_positives, 4);
+        let rows = experiment.rows(&scores);
+        assert_eq!(rows.len(), 6, "test normals and anomalies, not validation");
+        assert_eq!(rows[5].kind, "bright");
     }
 
     #[test]

@@ -140,3 +140,25 @@ pub fn tables(text: &mut String, title: &str, experiment: &Experiment, judged: &
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_quarter_sets_the_threshold() {
+        let train = Images {
+            pixels: (0..8 * IMAGE_PIXELS)
+                .map(|i| (i / IMAGE_PIXELS) as f32)
+                .collect(),
+            labels: (0..8).collect(),
+            description: "MNIST test[:8]".into(),
+        };
+        let (fit, validation) = split_off_validation(&train);
+        assert_eq!(fit.labels, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(validation.labels, [6, 7]);
+        assert_eq!(validation.image(0)[0], 6.0);
+        assert_eq!(fit.description, "MNIST test[:8][:6]");
+        assert_eq!(validation.description, "MNIST test[:8][6:]");
+    }
+}
