@@ -28,10 +28,11 @@ impl Activation for ReLU {
         values.iter_mut().for_each(|v| *v = v.max(0.0));
     }
     fn scale_gradient(outputs: &[f32], gradient: &mut [f32]) {
+        // A select rather than a branch: about half the outputs are 0, in
+        // no predictable order, and a mispredicted branch per value cost more
+        // than the rest of the backward pass's bookkeeping.
         for (g, &y) in gradient.iter_mut().zip(outputs) {
-            if y <= 0.0 {
-                *g = 0.0;
-            }
+            *g = if y > 0.0 { *g } else { 0.0 };
         }
     }
 }
