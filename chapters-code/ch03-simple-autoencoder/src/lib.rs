@@ -24,7 +24,8 @@ pub use model::{
     DeepEncoder, DeepModel, IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder,
     SimpleModel, WithModel,
 };
+pub use report::OptimizerChoice;
 pub use training::{
-    Autoencoder, EVAL_BATCH, KERAS_ADAM, OptimizerChoice, TracedBatch, Trainable, Trainer,
-    evaluate, fit_autoencoder, fit_autoencoder_with, keras_adam, reconstruct, train_step,
+    Autoencoder, EVAL_BATCH, KERAS_ADAM, TracedBatch, Trainable, Trainer, evaluate,
+    fit_autoencoder, fit_autoencoder_with, keras_adam, reconstruct, train_step,
 };

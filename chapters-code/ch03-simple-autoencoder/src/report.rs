@@ -3,11 +3,38 @@
 
 use crate::model::Architecture;
 use crate::toy::ToyReport;
-use crate::training::OptimizerChoice;
 use ae_support::figures::{DigitRow, FigureError, ImageShape, Series, digit_grid, loss_curves};
 use ae_support::training::History;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// Which optimiser trained a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptimizerChoice {
+    /// dfdx's Adam at Keras' defaults.
+    Adam,
+    /// Adadelta at Keras 2's defaults (learning rate 1.0), as Chollet's post ran it.
+    Adadelta,
+}
+
+impl OptimizerChoice {
+    /// `simple`, `simple-adadelta`, ...: names a run of `architecture`
+    /// with this optimiser in files and legends.
+    pub fn run_name(self, architecture: Architecture) -> String {
+        match self {
+            OptimizerChoice::Adam => architecture.name().to_string(),
+            OptimizerChoice::Adadelta => format!("{}-adadelta", architecture.name()),
+        }
+    }
+
+    /// How the tables name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            OptimizerChoice::Adam => "Adam (Keras defaults)",
+            OptimizerChoice::Adadelta => "Adadelta (Keras 2, lr 1.0)",
+        }
+    }
+}
 
 /// One model trained with one optimiser, and what it made of the figure digits.
 pub struct Outcome {

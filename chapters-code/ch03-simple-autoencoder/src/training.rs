@@ -270,34 +270,6 @@ where
 /// recorded for a backward pass.
 pub const EVAL_BATCH: usize = 1_000;
 
-/// Which optimiser trained a model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OptimizerChoice {
-    /// dfdx's Adam at Keras' defaults.
-    Adam,
-    /// Adadelta at Keras 2's defaults (learning rate 1.0), as Chollet's post ran it.
-    Adadelta,
-}
-
-impl OptimizerChoice {
-    /// `simple`, `simple-adadelta`, ...: names a run of `architecture`
-    /// with this optimiser in files and legends.
-    pub fn run_name(self, architecture: crate::model::Architecture) -> String {
-        match self {
-            OptimizerChoice::Adam => architecture.name().to_string(),
-            OptimizerChoice::Adadelta => format!("{}-adadelta", architecture.name()),
-        }
-    }
-
-    /// How the tables name it.
-    pub fn label(self) -> &'static str {
-        match self {
-            OptimizerChoice::Adam => "Adam (Keras defaults)",
-            OptimizerChoice::Adadelta => "Adadelta (Keras 2, lr 1.0)",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
