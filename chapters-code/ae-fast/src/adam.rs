@@ -5,8 +5,10 @@
 //! that update is a large part of a training step while the other core
 //! waits. This optimiser implements dfdx's public [`Optimizer`] trait and
 //! does the same arithmetic, operation for operation, so every parameter
-//! comes out the same to the last bit; it only splits the work between
-//! threads and lets the compiler use AVX2 where the processor has it.
+//! comes out the same to the last bit; it splits the work between threads,
+//! lets the compiler use AVX2 or AVX-512 where the processor has them, and
+//! flushes moments that fall below `f32`'s normal range to zero, which
+//! Intel processors compute with slowly (see `kernels::adam_update`).
 //!
 //! dfdx's public API lends no parameter's storage out, so each update copies
 //! the values and the gradient out of dfdx and the new values back in.

@@ -1,9 +1,9 @@
 //! The loops behind the fused operations: plain slices in, plain slices out.
 //!
 //! Each kernel is written as simple element-wise arithmetic so that the
-//! compiler vectorises it; `simd_dispatch!` compiles it a second time for
-//! AVX2 and FMA and picks that copy on CPUs that have them. Large tensors are split
-//! into row blocks that run on rayon's threads, the pool dfdx's matrix
+//! compiler vectorises it; `simd_dispatch!` compiles it again for AVX2 with
+//! FMA and for AVX-512 and picks the widest copy the CPU runs. Large tensors
+//! are split into row blocks that run on rayon's threads, the pool dfdx's matrix
 //! multiplication already uses.
 
 use super::buffers::Buffer;
@@ -19,6 +19,10 @@ const PARALLEL_MIN: usize = 32 * 1024;
 /// Values summed in `f32` before the sum moves to `f64`.
 const SUM_BLOCK: usize = 1024;
 
+/// Partial sums the loss kernels keep side by side: one per lane of an
+/// AVX-512 register (two AVX2 registers), so that the loop vectorises.
+const LANES: usize = 16;
+
 /// Whether this CPU has AVX2 and FMA (the answer is cached by std).
 #[inline(always)]
 pub fn has_avx2_fma() -> bool {
@@ -30,18 +34,39 @@ pub fn has_avx2_fma() -> bool {
     false
 }
 
+/// Whether this CPU has AVX-512 (its foundation, 16 `f32` per register)
+/// besides AVX2 and FMA.
+#[inline(always)]
+pub fn has_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        has_avx2_fma() && std::arch::is_x86_feature_detected!("avx512f")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
 // ANCHOR: simd_dispatch
 /// Defines `$name`, which runs the `#[inline(always)]` function `$body`
-/// compiled twice: for AVX2 and FMA, picked on CPUs that have them, and for
-/// the baseline instruction set everywhere else.
+/// compiled three times: for AVX-512 and for AVX2 with FMA, each picked at
+/// run time on CPUs that have it, and for the baseline instruction set
+/// everywhere else.
 macro_rules! simd_dispatch {
     ($name:ident, $body:ident, <$($g:ident: $bound:path),*>, ($($arg:ident: $ty:ty),*) -> $ret:ty) => {
         fn $name<$($g: $bound),*>($($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                fn avx512<$($g: $bound),*>($($arg: $ty),*) -> $ret {
+                    $body::<$($g),*>($($arg),*)
+                }
                 #[target_feature(enable = "avx2,fma")]
                 fn avx2_fma<$($g: $bound),*>($($arg: $ty),*) -> $ret {
                     $body::<$($g),*>($($arg),*)
+                }
+                if has_avx512() {
+                    // SAFETY: the CPU has just been checked for these features.
+                    return unsafe { avx512::<$($g),*>($($arg),*) };
                 }
                 if has_avx2_fma() {
                     // SAFETY: the CPU has just been checked for both features.
@@ -474,20 +499,20 @@ simd_dispatch!(
     (p: &[f32], t: &[f32], grad: &mut [f32], scale: f32) -> f64
 );
 
-/// Sums in `f32` within blocks of [`SUM_BLOCK`] values, eight partial sums
-/// at a time (one per SIMD lane), then in `f64`, so long sums keep their
-/// precision.
+/// Sums in `f32` within blocks of [`SUM_BLOCK`] values, [`LANES`] partial
+/// sums at a time (one per SIMD lane), then in `f64`, so long sums keep
+/// their precision.
 #[inline(always)]
 fn loss_rows<L: PointwiseLoss>(p: &[f32], t: &[f32]) -> f64 {
     let mut total = 0.0f64;
     for (p, t) in p.chunks(SUM_BLOCK).zip(t.chunks(SUM_BLOCK)) {
-        let mut lanes = [0.0f32; 8];
-        for (p8, t8) in p.chunks_exact(8).zip(t.chunks_exact(8)) {
-            for k in 0..8 {
-                lanes[k] += L::value_and_derivative(p8[k], t8[k]).0;
+        let mut lanes = [0.0f32; LANES];
+        for (p_lanes, t_lanes) in p.chunks_exact(LANES).zip(t.chunks_exact(LANES)) {
+            for k in 0..LANES {
+                lanes[k] += L::value_and_derivative(p_lanes[k], t_lanes[k]).0;
             }
         }
-        let tail = p.len() - p.len() % 8;
+        let tail = p.len() - p.len() % LANES;
         for i in tail..p.len() {
             lanes[0] += L::value_and_derivative(p[i], t[i]).0;
         }
@@ -505,19 +530,19 @@ fn loss_and_grad_rows<L: PointwiseLoss>(p: &[f32], t: &[f32], grad: &mut [f32], 
         .zip(t.chunks(SUM_BLOCK))
         .zip(grad.chunks_mut(SUM_BLOCK))
     {
-        let mut lanes = [0.0f32; 8];
-        for ((p8, t8), g8) in p
-            .chunks_exact(8)
-            .zip(t.chunks_exact(8))
-            .zip(grad.chunks_exact_mut(8))
+        let mut lanes = [0.0f32; LANES];
+        for ((p_lanes, t_lanes), g_lanes) in p
+            .chunks_exact(LANES)
+            .zip(t.chunks_exact(LANES))
+            .zip(grad.chunks_exact_mut(LANES))
         {
-            for k in 0..8 {
-                let (value, derivative) = L::value_and_derivative(p8[k], t8[k]);
+            for k in 0..LANES {
+                let (value, derivative) = L::value_and_derivative(p_lanes[k], t_lanes[k]);
                 lanes[k] += value;
-                g8[k] = derivative * scale;
+                g_lanes[k] = derivative * scale;
             }
         }
-        let tail = p.len() - p.len() % 8;
+        let tail = p.len() - p.len() % LANES;
         for i in tail..p.len() {
             let (value, derivative) = L::value_and_derivative(p[i], t[i]);
             lanes[0] += value;
@@ -526,6 +551,22 @@ fn loss_and_grad_rows<L: PointwiseLoss>(p: &[f32], t: &[f32], grad: &mut [f32], 
         total += lanes.iter().map(|&v| f64::from(v)).sum::<f64>();
     }
     total
+}
+
+/// `x`, or 0 where `x` is subnormal (nonzero but below `f32::MIN_POSITIVE`).
+///
+/// A moment whose gradient stays 0 (a weight of a unit that no longer fires)
+/// shrinks by β every update and, after some hundreds of updates, becomes
+/// subnormal: on Intel processors each operation on such a value takes a
+/// slow path of a hundred cycles or more, and one subnormal lane slows the
+/// whole vector. Adam's moments are flushed to 0 instead (as XLA, which runs
+/// Keras on JAX, flushes every subnormal on the CPU). The parameter does not
+/// notice: a subnormal first moment would move it by `lr · m̂ / (√v̂ + ε)`,
+/// under `lr · 1e-30` at Keras's ε of 1e-7, and a subnormal second moment
+/// is negligible beside ε.
+#[inline(always)]
+fn flush_subnormal(x: f32) -> f32 {
+    if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
 }
 
 /// `target[i] += scale · source[i]`.
@@ -562,7 +603,8 @@ struct AdamConstants {
 
 /// One Adam update of `param` by `grad`, with its moments `m` and `v`:
 /// dfdx 0.13's arithmetic in dfdx's order, so that every value comes out the
-/// same to the last bit, on blocks that run on rayon's threads.
+/// same to the last bit (but for subnormal moments, see [`flush_subnormal`]),
+/// on blocks that run on rayon's threads.
 pub fn adam_update(
     cfg: &AdamConfig,
     t: i32,
@@ -617,8 +659,8 @@ fn adam_rows(param: &mut [f32], grad: &[f32], m: &mut [f32], v: &mut [f32], c: &
         if let Some(wd) = c.l2 {
             g += wd * *p;
         }
-        *m = *m * b1 + g * (1.0 - b1);
-        *v = *v * b2 + g.powi(2) * (1.0 - b2);
+        *m = flush_subnormal(*m * b1 + g * (1.0 - b1));
+        *v = flush_subnormal(*v * b2 + g.powi(2) * (1.0 - b2));
         let m_hat = *m * c.corrections[0];
         let v_hat = *v * c.corrections[1];
         g = c.lr * m_hat / (v_hat.sqrt() + c.eps);

@@ -30,9 +30,7 @@ pub mod threads;
 pub use adam::Adam;
 pub use allocator::Allocator;
 pub use dense::DenseLayer;
-pub use fuse::{
-    Fuse, FuseLayers, Fused, FusedBinaryCrossEntropy, FusedMeanSquaredError, unfuse,
-};
+pub use fuse::{Fuse, FuseLayers, Fused, FusedBinaryCrossEntropy, FusedMeanSquaredError, unfuse};
 pub use kernels::{Activation, Identity};
 pub use loss::{bce_with_logits_loss, mse_loss};
 

@@ -128,7 +128,10 @@ fn dense_identity_matches_linear() {
 
 #[test]
 fn fusing_moves_the_tensors_and_unfusing_gives_them_back() {
-    type Model = ((Linear<6, 4>, ReLU), ((Linear<4, 3>, Sigmoid), Linear<3, 6>));
+    type Model = (
+        (Linear<6, 4>, ReLU),
+        ((Linear<4, 3>, Sigmoid), Linear<3, 6>),
+    );
     let plain = Cpu::seed_from_u64(2).build_module::<Model, f32>();
     let fused = plain.clone().fuse();
     // Only the layer that reads the data skips its input's gradient.
@@ -265,7 +268,11 @@ fn adam_matches_dfdx_bit_for_bit() {
                 .expect("all gradients");
             fast_adam.update(&mut fast, &grads).expect("all gradients");
             for (name, a, b) in [
-                ("0.weight", plain.0.0.weight.as_vec(), fast.0.0.weight.as_vec()),
+                (
+                    "0.weight",
+                    plain.0.0.weight.as_vec(),
+                    fast.0.0.weight.as_vec(),
+                ),
                 ("0.bias", plain.0.0.bias.as_vec(), fast.0.0.bias.as_vec()),
                 ("1.weight", plain.1.weight.as_vec(), fast.1.weight.as_vec()),
                 ("1.bias", plain.1.bias.as_vec(), fast.1.bias.as_vec()),
@@ -275,4 +282,18 @@ fn adam_matches_dfdx_bit_for_bit() {
             }
         }
     }
+}
+
+/// A moment that would become subnormal becomes 0, and the parameter it
+/// moves does not change by it; a normal moment stays dfdx's.
+#[test]
+fn adam_flushes_subnormal_moments_to_zero() {
+    let cfg = AdamConfig::default();
+    let mut param = [0.5, 0.5];
+    let (mut m, mut v) = ([1.2e-38, 1e-3], [1.176e-38, 1e-3]);
+    crate::kernels::adam_update(&cfg, 100, &mut param, &[0.0, 0.0], &mut m, &mut v);
+    assert_eq!((m[0], v[0]), (0.0, 0.0));
+    assert_eq!(param[0], 0.5);
+    assert_eq!(m[1], 1e-3f32 * 0.9);
+    assert!(param[1] < 0.5);
 }

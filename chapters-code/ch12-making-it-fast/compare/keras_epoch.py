@@ -1,11 +1,11 @@
 """Seconds per 60,000-image epoch of the book's models in Keras 3.
 
-The Python side of the comparison in chapter 8: the same layers, loss,
+The Python side of the comparison in chapter 12: the same layers, loss,
 optimiser, batch size and kind of random images as
-`cargo run --release -p ch08-making-it-fast -- epoch`.
+`cargo run --release -p ch12-making-it-fast -- epoch`.
 
     pip install "jax[cpu]" keras
-    KERAS_BACKEND=jax python chapters-code/ch08-making-it-fast/compare/keras_epoch.py
+    KERAS_BACKEND=jax python chapters-code/ch12-making-it-fast/compare/keras_epoch.py
 
 Set KERAS_BACKEND=tensorflow (after `pip install tensorflow`) for the
 TensorFlow backend. `--models` and `--batch-size` work as in the bench
