@@ -1,9 +1,10 @@
 //! Chapter 1's binary: a printed tour of tensors of rank 0 to 3, a small
-//! network as a tuple of layers, and one step of learning. No data, no
-//! network access, a fraction of a second.
+//! network as a tuple of layers, and one step of learning, whose numbers also
+//! go to a results file that the book includes. No data, no network access, a
+//! fraction of a second.
 
 use ae_support::batching::Batch;
-use ae_support::cli::RunResult;
+use ae_support::cli::{OutputArgs, RunResult};
 use ae_support::summary::summary;
 use ch01_tensors_layers::layers::format_row;
 use ch01_tensors_layers::{
@@ -12,6 +13,7 @@ use ch01_tensors_layers::{
 };
 use clap::Parser;
 use dfdx::prelude::*;
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -24,8 +26,10 @@ struct Cli {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Learning rate of the optimiser step.
-    #[arg(long, default_value_t = 0.1, value_parser = ae_support::cli::positive_f64)]
-    lr: f64,
+    #[arg(long, alias = "lr", default_value_t = 0.1, value_parser = ae_support::cli::positive_f64)]
+    learning_rate: f64,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 fn main() -> ExitCode {
@@ -35,11 +39,24 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> RunResult {
+    let dir = cli.output.prepare("ch01")?;
     let dev = Cpu::seed_from_u64(cli.seed);
     tour_of_tensors(&dev);
     let mut model = dev.build_module::<TinyNet, f32>();
-    tour_of_layers(&dev, &model);
-    one_step_of_learning(&dev, &mut model, cli)
+    let first_layer = tour_of_layers(&dev, &model);
+    let learning = one_step_of_learning(&dev, &mut model, cli);
+    print!("{}", learning.text);
+    // The two files the book includes, written before the check below: a
+    // step that fails is worth reading too.
+    for (name, text) in [
+        ("first-layer.txt", &first_layer),
+        ("results.txt", &learning.text),
+    ] {
+        let path = dir.join(name);
+        ae_support::atomic::write_file(&path, text)?;
+        println!("wrote {}", ae_support::paths::shown(&path).display());
+    }
+    learning.verdict
 }
 
 fn heading(title: &str) {
@@ -89,7 +106,9 @@ fn tour_of_tensors(dev: &Cpu) {
     }
 }
 
-fn tour_of_layers(dev: &Cpu, model: &TinyNetModel) {
+/// Prints the summary, the shapes layer by layer and both layers' weights;
+/// returns the first layer's description, which the book shows.
+fn tour_of_layers(dev: &Cpu, model: &TinyNetModel) -> String {
     heading("Layers: a network is a tuple of layers");
     print!("{}", summary(model));
 
@@ -99,39 +118,51 @@ fn tour_of_layers(dev: &Cpu, model: &TinyNetModel) {
         println!("  {:<18} {:?} -> {:?}", step.layer, step.input, step.output);
     }
     println!();
-    print!("{}", describe_linear("0", &model.0));
+    let first_layer = describe_linear("0", &model.0);
+    print!("{first_layer}");
     print!("{}", describe_linear("2", &model.2));
+    first_layer
 }
 
-fn one_step_of_learning(dev: &Cpu, model: &mut TinyNetModel, cli: &Cli) -> RunResult {
+/// The learning step's report, and whether the loss fell.
+struct Learning {
+    text: String,
+    verdict: RunResult,
+}
+
+fn one_step_of_learning(dev: &Cpu, model: &mut TinyNetModel, cli: &Cli) -> Learning {
     heading("Learning: weights are tensors that change");
     let (inputs, targets) = toy_batch(dev, cli.seed);
     let before = model.0.weight.array();
-    let report = sgd_step(model, inputs, targets, cli.lr);
+    let report = sgd_step(model, inputs, targets, cli.learning_rate);
     let after = model.0.weight.array();
-    println!(
-        "one step of SGD (learning rate {}) on a batch of 8 made-up examples:",
-        cli.lr
+    let mut text = format!(
+        "one step of SGD (learning rate {}, seed {}) on a batch of 8 made-up examples:\n",
+        cli.learning_rate, cli.seed
     );
-    println!(
+    let _ = writeln!(
+        text,
         "  loss (mean squared error) {:.4} -> {:.4}",
         report.loss_before, report.loss_after
     );
-    println!("  layer 0 weight, before | gradient | after:");
+    text.push_str("  layer 0 weight, before | gradient | after:\n");
     for r in 0..before.len() {
-        println!(
+        let _ = writeln!(
+            text,
             "    {} | {} | {}",
             format_row(&before[r]),
             format_row(&report.first_weight_gradient[r]),
             format_row(&after[r])
         );
     }
-    if report.loss_after >= report.loss_before {
-        return Err(format!(
-            "the loss did not fall ({:.4} -> {:.4}): try a smaller --lr",
+    let verdict = if report.loss_after >= report.loss_before {
+        Err(format!(
+            "the loss did not fall ({:.4} -> {:.4}): try a smaller --learning-rate",
             report.loss_before, report.loss_after
         )
-        .into());
-    }
-    Ok(())
+        .into())
+    } else {
+        Ok(())
+    };
+    Learning { text, verdict }
 }

@@ -43,9 +43,39 @@ fn the_same_seed_gives_the_same_tour() {
 
 #[test]
 fn a_learning_rate_that_is_not_positive_is_rejected() {
-    let out = ch01(&["--lr", "0"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
-    assert!(stderr.contains("must be a positive number"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    // `--lr`, the name of earlier editions, still works.
+    for flag in ["--learning-rate", "--lr"] {
+        let out = ch01(&[flag, "0"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(stderr.contains("must be a positive number"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn the_learning_step_is_written_to_the_results_file_the_book_includes() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ch01-results");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = ch01(&[
+        "--learning-rate",
+        "0.05",
+        "--figures-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let results = std::fs::read_to_string(dir.join("results.txt")).unwrap();
+    assert!(
+        results.starts_with("one step of SGD (learning rate 0.05, seed 42)"),
+        "{results}"
+    );
+    assert!(results.contains("loss (mean squared error)"), "{results}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&results));
+    let first_layer = std::fs::read_to_string(dir.join("first-layer.txt")).unwrap();
+    assert!(
+        first_layer.starts_with("layer 0: Linear<4, 3>"),
+        "{first_layer}"
+    );
+    assert!(stdout.contains(&first_layer));
 }

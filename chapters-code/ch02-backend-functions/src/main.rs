@@ -3,12 +3,13 @@
 //! No data set and no network access needed; it runs in about a second.
 
 use ae_support::cli::{OutputArgs, RunResult};
-use ae_support::figures::{Panel, scatter_panels};
+use ae_support::figures::{Panel, scatter_panels_on_shared_axes};
 use ae_support::training::FitConfig;
 use ch02_backend_functions::notes::{NOTES, TEST_NOTES, generate, ideal_accuracy};
 use ch02_backend_functions::{CLASS_NAMES, Classifier, train_and_test, train_and_watch};
 use clap::Parser;
 use dfdx::prelude::*;
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -24,8 +25,8 @@ struct Cli {
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
     batch_size: u16,
     /// Adam's learning rate.
-    #[arg(long, default_value_t = 0.01, value_parser = ae_support::cli::positive_f64)]
-    lr: f64,
+    #[arg(long, alias = "lr", default_value_t = 0.01, value_parser = ae_support::cli::positive_f64)]
+    learning_rate: f64,
     /// Epochs at which to draw the hidden layer, e.g. `0,1,5,20` (0: before
     /// training) [default: 0, 1, 5 and 20 where they are within --epochs, and
     /// the last epoch]
@@ -71,6 +72,7 @@ fn run(cli: Cli) -> RunResult {
     watch.sort_unstable();
     watch.dedup();
 
+    let dir = cli.output.prepare("ch02")?;
     let (train, test) = train_and_test(cli.seed);
     println!(
         "{NOTES} generated notes (seed {}): {} for training, {TEST_NOTES} for testing",
@@ -84,29 +86,32 @@ fn run(cli: Cli) -> RunResult {
         seed: cli.seed,
         quiet: cli.quiet,
     };
-    let watched = train_and_watch(model, &train, &test, &config, cli.lr, &watch)?;
+    let watched = train_and_watch(model, &train, &test, &config, cli.learning_rate, &watch)?;
 
-    println!(
-        "\nresults (generated data, trained on 1,000 notes, tested on {TEST_NOTES}; \
-         Adam lr {}, batch size {}, seed {}):",
-        cli.lr, cli.batch_size, cli.seed
+    let mut text = format!(
+        "results (generated data, trained on 1,000 notes, tested on {TEST_NOTES}; \
+         Adam learning rate {}, batch size {}, seed {}):\n",
+        cli.learning_rate, cli.batch_size, cli.seed
     );
     for s in &watched.snapshots {
-        println!(
+        let _ = writeln!(
+            text,
             "  epoch {:>3}: test accuracy {:5.1}%",
             s.epoch,
             100.0 * s.accuracy
         );
     }
     let raw_test = generate(NOTES, cli.seed).split_at(NOTES - TEST_NOTES).1;
-    println!(
+    let _ = writeln!(
+        text,
         "  best possible (the rule that knows how the notes were made): {:.1}% on these \
          test notes, {:.1}% on 100,000 fresh ones",
         100.0 * ideal_accuracy(&raw_test),
         100.0 * ideal_accuracy(&generate(FRESH_NOTES, cli.seed.wrapping_add(1)))
     );
     let genuine = test.labels.iter().filter(|&&l| l == 0).count();
-    println!(
+    let _ = writeln!(
+        text,
         "  test notes: {genuine} genuine, {} forged (always answering \"genuine\" scores {:.1}%)",
         test.len() - genuine,
         100.0 * genuine as f32 / test.len() as f32
@@ -114,7 +119,8 @@ fn run(cli: Cli) -> RunResult {
     let weights = watched.model.0.weight.array();
     let biases = watched.model.0.bias.array();
     for (unit, (w, b)) in weights.iter().zip(biases).enumerate() {
-        println!(
+        let _ = writeln!(
+            text,
             "  hidden unit {}: weights ({:.2}, {:.2}, {:.2}, {:.2}), bias {:.2}",
             unit + 1,
             w[0],
@@ -124,16 +130,21 @@ fn run(cli: Cli) -> RunResult {
             b
         );
     }
-    println!(
-        "  final test loss {:.4} (binary cross-entropy); trained in {:.2}s",
+    let _ = writeln!(
+        text,
+        "  final test loss {:.4} (binary cross-entropy)",
         watched
             .history
             .validation_loss
             .last()
             .copied()
             .unwrap_or(f32::NAN),
-        watched.history.elapsed.as_secs_f64()
     );
+    print!("\n{text}");
+    // The time is this machine's, not a result: printed, not kept.
+    println!("  trained in {:.2}s", watched.history.elapsed.as_secs_f64());
+    let results = dir.join("results.txt");
+    ae_support::atomic::write_file(&results, &text)?;
 
     let titles: Vec<String> = watched
         .snapshots
@@ -157,10 +168,10 @@ fn run(cli: Cli) -> RunResult {
             labels: &labels,
         })
         .collect();
-    let dir = cli.output.dir("ch02");
     let path = dir.join("hidden-layer.svg");
-    scatter_panels(&path, &panels, &CLASS_NAMES)?;
-    let shown = path.canonicalize().unwrap_or(path);
-    println!("\nfigure: {}", shown.display());
+    scatter_panels_on_shared_axes(&path, &panels, &CLASS_NAMES)?;
+    for written in [&results, &path] {
+        println!("wrote {}", ae_support::paths::shown(written).display());
+    }
     Ok(())
 }

@@ -29,7 +29,24 @@ fn a_default_run_reports_accuracies_and_writes_the_figure() {
         svg.contains("forged") && svg.contains("genuine"),
         "legend missing"
     );
+    // The book includes the results file: the same lines as the output, and
+    // nothing that depends on the machine, such as the training time.
+    let results = std::fs::read_to_string(dir.join("results.txt")).unwrap();
+    assert!(results.contains("epoch  20: test accuracy"), "{results}");
+    assert!(results.contains("final test loss"), "{results}");
+    assert!(stdout.contains(&results));
+    assert!(!results.contains("trained in"), "{results}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_learning_rate_is_named_as_in_every_chapter_and_lr_still_works() {
+    for flag in ["--learning-rate", "--lr"] {
+        let out = ch02(&[flag, "0"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(stderr.contains("must be a positive number"), "{stderr}");
+    }
 }
 
 #[test]

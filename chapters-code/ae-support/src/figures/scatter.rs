@@ -86,6 +86,38 @@ pub fn scatter_panels(
         check_points(path, p.title, p.points, p.labels, class_names)?;
         ranges.push(axis_ranges(p.points).unwrap_or(((-1.0, 1.0), (-1.0, 1.0))));
     }
+    draw_panels(path, panels, class_names, ranges)
+}
+
+/// Like [`scatter_panels`], but every panel shows the same axis range (the
+/// union of all panels' points), so that a cloud that stretches or shrinks
+/// between panels is seen to do so, instead of being rescaled to fill each one.
+pub fn scatter_panels_on_shared_axes(
+    path: &Path,
+    panels: &[Panel<'_>],
+    class_names: &[&str],
+) -> Result<(), FigureError> {
+    if panels.is_empty() {
+        return Err(FigureError::invalid(path, "no panels to draw"));
+    }
+    for p in panels {
+        check_points(path, p.title, p.points, p.labels, class_names)?;
+    }
+    let all: Vec<(f32, f32)> = panels
+        .iter()
+        .flat_map(|p| p.points.iter().copied())
+        .collect();
+    let range = axis_ranges(&all).unwrap_or(((-1.0, 1.0), (-1.0, 1.0)));
+    draw_panels(path, panels, class_names, vec![range; panels.len()])
+}
+
+/// Draws checked panels, each in its given axis range.
+fn draw_panels(
+    path: &Path,
+    panels: &[Panel<'_>],
+    class_names: &[&str],
+    ranges: Vec<Ranges>,
+) -> Result<(), FigureError> {
     let cols = (panels.len() as f64).sqrt().ceil() as usize;
     let rows = panels.len().div_ceil(cols);
     let too_big = || FigureError::invalid(path, "too many panels");
