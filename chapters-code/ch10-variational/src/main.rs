@@ -233,7 +233,8 @@ fn two_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
         spread(&means),
         spread(&codes)
     );
-    ae_support::atomic::write_file(&paths[6], text).map_err(|e| format!("cannot write results: {e}"))?;
+    ae_support::atomic::write_file(&paths[6], text)
+        .map_err(|e| format!("cannot write results: {e}"))?;
     let about = format!(
         "The decoder of Chollet's VAE, {} ({} epochs, seed {})",
         ae_support::report::trained_and_evaluated_on(&train, &eval),
@@ -329,7 +330,8 @@ fn ten_dimensional(common: &CommonArgs, dir: &std::path::Path) -> Written {
         &vae.validation_terms,
     ));
     text.push_str(&timing(&vae.history));
-    ae_support::atomic::write_file(&paths[2], text).map_err(|e| format!("cannot write results: {e}"))?;
+    ae_support::atomic::write_file(&paths[2], text)
+        .map_err(|e| format!("cannot write results: {e}"))?;
     Ok(paths.to_vec())
 }
 
