@@ -10,7 +10,7 @@ use ae_support::split::{Part, Split};
 use ae_support::training::{FitConfig, History};
 use ch03_simple_autoencoder::adadelta::{self, Adadelta};
 use ch03_simple_autoencoder::report::{Halves, Outcome, results_text, write_figures};
-use ch03_simple_autoencoder::saved_weights::weights_file;
+use ch03_simple_autoencoder::saved_weights::{TrainedOn, weights_file};
 use ch03_simple_autoencoder::toy::toy_experiment;
 use ch03_simple_autoencoder::{
     Architecture, EVAL_BATCH, IMAGE_PIXELS, OptimizerChoice, SimpleAutoencoder, Trainable,
@@ -90,6 +90,13 @@ fn run(cli: Cli) -> RunResult {
                 cli.checkpoint_dir.as_deref(),
                 &optimizer.run_name(architecture),
             ),
+            record: TrainedOn {
+                model: optimizer.run_name(architecture),
+                data: train.description.clone(),
+                epochs,
+                batch_size: common.batch_size,
+                seed: common.seed,
+            },
         };
         let (history, reconstructions) = architecture.build_and(common.seed, job)?;
         outcomes.push(Outcome {
@@ -149,6 +156,8 @@ struct TrainOne<'a> {
     eval: &'a Images,
     shown: &'a [f32],
     checkpoint: PathBuf,
+    /// What the weights were trained on, saved beside them.
+    record: TrainedOn,
 }
 
 impl WithModel for TrainOne<'_> {
@@ -174,6 +183,7 @@ impl WithModel for TrainOne<'_> {
             }
         };
         ae_support::checkpoint::save(&model, &self.checkpoint)?;
+        self.record.write_beside(&self.checkpoint)?;
         println!(
             "  trained in {:.1}s ({:.0} images/s); weights saved to {}",
             history.elapsed.as_secs_f64(),

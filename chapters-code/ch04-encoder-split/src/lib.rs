@@ -4,11 +4,14 @@
 //!   and decoding whole sets of images.
 //! * [`code_images`]: a 32-number code drawn as a 4 × 8 picture.
 //! * [`pca`]: principal component analysis, to map 32-D codes onto a plane.
-//! * [`weights`]: chapter 3's trained weights, loaded or trained.
+//! * [`weights`]: chapter 3's trained weights, loaded or trained, and
+//!   checked against what this run asks for.
+//! * [`report`]: the run's results file and figures.
 
 pub mod code_images;
 pub mod halves;
 pub mod pca;
+pub mod report;
 pub mod weights;
 
 pub use halves::{decode, decoder, encode, encoder};

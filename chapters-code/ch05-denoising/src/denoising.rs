@@ -12,7 +12,7 @@ use ae_support::batching::{Batch, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
 use ae_support::losses::{BinaryCrossEntropy, Loss};
 use ae_support::training::{FitConfig, History, TrainError, fit};
-use ch03_simple_autoencoder::{EVAL_BATCH, Trainable, Trainer, keras_adam, reconstruct};
+use ch03_simple_autoencoder::{EVAL_BATCH, Trainable, Trainer, WithModel, keras_adam, reconstruct};
 use dfdx::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -198,6 +198,63 @@ where
         .iter()
         .map(|&factor| (factor, score(model, &NoisySet::new(clean, factor, seed)).0))
         .collect()
+}
+
+/// The noise factors of the robustness table: weaker and stronger noise than
+/// the model was trained on.
+pub const SWEEP: [f32; 8] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+/// Everything one denoising run measured.
+pub struct Outcome {
+    pub schedule: NoiseSchedule,
+    pub history: History,
+    /// At the training noise factor.
+    pub scores: DenoisingScores,
+    /// At each factor of [`SWEEP`].
+    pub sweep: Vec<(NoiseFactor, DenoisingScores)>,
+    /// PSNR of the model's output for clean inputs: the best it can do.
+    pub clean_psnr: f32,
+    /// The model's outputs for the noisy validation images.
+    pub denoised: Vec<f32>,
+}
+
+/// Trains a denoiser of whichever of chapter 3's architectures on `train`
+/// (see [`fit_denoiser`]), then scores it on `validation` and across
+/// [`SWEEP`], with evaluation noise drawn from `eval_seed`.
+pub struct TrainAndScore<'a> {
+    pub train: &'a [f32],
+    pub validation: &'a NoisySet,
+    pub config: &'a FitConfig,
+    pub noise: NoiseConfig,
+    pub eval_seed: u64,
+}
+
+impl WithModel for TrainAndScore<'_> {
+    type Output = Result<Outcome, TrainError>;
+
+    fn run<M: Trainable<IMAGE_PIXELS> + Clone>(self, model: M) -> Self::Output {
+        let (model, history) =
+            fit_denoiser(model, self.train, self.validation, self.config, self.noise)?;
+        let (scores, denoised) = score(&model, self.validation);
+        let factors: Vec<NoiseFactor> = SWEEP
+            .iter()
+            .map(|&f| NoiseFactor::new(f).expect("the sweep factors are valid"))
+            .collect();
+        let clean = &self.validation.clean;
+        let sweep = scores_by_noise(&model, clean, &factors, self.eval_seed);
+        let no_noise = NoiseFactor::new(0.0).expect("zero is a valid noise factor");
+        let clean_psnr = score(&model, &NoisySet::new(clean, no_noise, self.eval_seed))
+            .0
+            .denoised_psnr;
+        Ok(Outcome {
+            schedule: self.noise.schedule,
+            history,
+            scores,
+            sweep,
+            clean_psnr,
+            denoised,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::nadam::{KERAS_NADAM, Nadam};
 use ae_support::batching::{Batch, sequential_batches, slice};
 use ae_support::data::IMAGE_PIXELS;
 use ae_support::training::{FitConfig, History, TrainError, fit};
+use ch03_simple_autoencoder::EVAL_BATCH;
 use dfdx::nn::tensor_collection::TensorCollection;
 use dfdx::optim::Optimizer;
 use dfdx::prelude::*;
@@ -86,9 +87,6 @@ where
     Ok((state.0, history))
 }
 // ANCHOR_END: fit_nadam
-
-/// Size of the evaluation batches: large, since nothing is traced.
-pub const EVAL_BATCH: usize = 1_000;
 
 /// What `model` makes of each `N`-wide row of `inputs`: `O`-wide rows, back
 /// to back.

@@ -7,16 +7,18 @@
 //! * [`nadam`]: Keras 3's Nadam optimiser, which dfdx lacks.
 //! * [`geron`]: Géron's stacked autoencoder (MSE, Nadam) and his two
 //!   denoisers, with Dropout or Gaussian noise on the input.
+//! * [`report`]: the runs' results files and figures.
 
 pub mod denoising;
 pub mod geron;
 pub mod nadam;
 pub mod noise;
 pub mod psnr;
+pub mod report;
 
 pub use denoising::{
-    DenoisingScores, NoiseConfig, NoiseSchedule, NoisySet, denoising_loss, fit_denoiser, score,
-    scores_by_noise,
+    DenoisingScores, NoiseConfig, NoiseSchedule, NoisySet, Outcome, SWEEP, TrainAndScore,
+    denoising_loss, fit_denoiser, score, scores_by_noise,
 };
 pub use noise::{NoiseFactor, NoiseFactorError, add_noise};
 pub use psnr::{MAX_PSNR_DB, mean_psnr, mse, psnr};

@@ -126,3 +126,10 @@ fn a_tiny_run_on_real_data_prints_psnr_and_writes_its_files() {
     assert!(results.contains("MNIST test[:300]"), "{results}");
     std::fs::remove_dir_all(&figures).ok();
 }
+
+#[test]
+fn geron_runs_use_his_settings_and_refuse_others() {
+    refused(&["--geron", "--epochs", "5"], "cannot be used with");
+    refused(&["--geron", "--dataset", "mnist"], "cannot be used with");
+    refused(&["--geron", "--noise-factor", "0.3"], "cannot be used with");
+}

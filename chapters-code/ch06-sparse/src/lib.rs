@@ -8,12 +8,14 @@
 //!   around it, and the evaluation.
 //! * [`stats`]: mean code value, fraction of zeros, mean activation per unit.
 //! * [`settings`]: penalty weights and target activations, checked.
+//! * [`report`]: the comparison table and the figures of a run.
 //! * [`geron`]: Géron's sparse model (300 sigmoid codes, L1 1e-4, MSE,
 //!   Nadam).
 
 pub mod geron;
 pub mod models;
 pub mod penalty;
+pub mod report;
 pub mod settings;
 pub mod stats;
 pub mod training;
@@ -27,5 +29,5 @@ pub use settings::{SettingError, TargetActivation, Weight};
 pub use stats::CodeStats;
 pub use training::{
     Losses, Reconstruction, Sparsity, Trained, encode_all, evaluate, fit_sparse, outputs,
-    sparse_step,
+    sparse_step, train_and_measure,
 };

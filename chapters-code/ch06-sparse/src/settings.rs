@@ -36,6 +36,13 @@ fn parse_number(text: &str) -> Result<f32, SettingError> {
 }
 
 impl Weight {
+    /// Dertat's `l1(10e-6)` (= 1e-5, summed over batches of 32 by the Keras
+    /// of the time) in this book's convention: λ per image, 32 × 1e-5.
+    pub const DERTAT_LAMBDA: Weight = Weight(3.2e-4);
+    /// Géron's KL weight 5e-3, which tf.keras divided by his batch size of
+    /// 32, in this book's convention (a weight per batch).
+    pub const GERON_BETA: Weight = Weight(1.5625e-4);
+
     /// Checks `value`.
     pub fn new(value: f32) -> Result<Weight, SettingError> {
         if !value.is_finite() {
@@ -54,6 +61,9 @@ impl Weight {
 }
 
 impl TargetActivation {
+    /// Géron's target mean activation.
+    pub const GERON: TargetActivation = TargetActivation(0.1);
+
     /// Checks `value`.
     pub fn new(value: f32) -> Result<TargetActivation, SettingError> {
         if value > 0.0 && value < 1.0 {

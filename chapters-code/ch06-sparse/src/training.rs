@@ -8,9 +8,11 @@
 //! through the encoder.
 
 use crate::penalty::{Codes, kl_sparsity, kl_sparsity_of, l1_activity, l1_activity_of};
+use crate::report::Outcome;
+use crate::stats::CodeStats;
 use ae_fast::{Fuse, FuseLayers, unfuse};
 use ae_support::batching::{Batch, gather, sequential_batches, slice};
-use ae_support::data::IMAGE_PIXELS;
+use ae_support::data::{IMAGE_PIXELS, Images};
 use ae_support::losses::{BinaryCrossEntropy, Loss, MeanSquaredError};
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch03_simple_autoencoder::{TracedBatch, keras_adam};
@@ -75,6 +77,19 @@ pub enum Sparsity {
     L1 { lambda: f32 },
     /// `beta · Σ_j KL(target ‖ mean activation of unit j over the batch)`.
     Kl { beta: f32, target: f32 },
+}
+
+/// In words, for the reader: `no penalty`, `L1 penalty, λ = 0.00032`, ...
+impl std::fmt::Display for Sparsity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sparsity::None => write!(f, "no penalty"),
+            Sparsity::L1 { lambda } => write!(f, "L1 penalty, λ = {lambda}"),
+            Sparsity::Kl { beta, target } => {
+                write!(f, "KL penalty, β = {beta}, target activation {target}")
+            }
+        }
+    }
 }
 
 /// The losses of one batch (or of a whole evaluation set).
@@ -267,3 +282,54 @@ where
     })
 }
 // ANCHOR_END: fit_sparse
+
+/// Trains `model` with `sparsity` (see [`fit_sparse`]), then measures it on
+/// `eval`: losses, code statistics, its outputs for the images `picks`.
+/// `label` names it in the tables and figures.
+pub fn train_and_measure<PE, PD, E, D, const C: usize>(
+    (label, sparsity): (String, Sparsity),
+    model: (PE, PD),
+    train: &Images,
+    eval: &Images,
+    picks: &[usize],
+    config: &FitConfig,
+    reconstruction: Reconstruction,
+) -> Result<Outcome, TrainError>
+where
+    // The plain encoder and decoder, and (as in `fit_sparse`) their twins.
+    PE: Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
+    PD: Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
+    (PE, PD): FuseLayers<Fused = (E, D)> + TensorCollection<f32, Cpu>,
+    (E, D): TensorCollection<f32, Cpu>,
+    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>
+        + Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
+    D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>
+        + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
+{
+    let trained = fit_sparse(
+        model,
+        &train.pixels,
+        &eval.pixels,
+        config,
+        reconstruction,
+        sparsity,
+    )?;
+    let model = trained.model;
+    let losses = evaluate(
+        &model,
+        &eval.pixels,
+        &reconstruction,
+        sparsity,
+        config.batch_size,
+    );
+    let codes = encode_all(&model.0, &eval.pixels);
+    Ok(Outcome {
+        label,
+        sparsity,
+        history: trained.history,
+        losses,
+        stats: CodeStats::of(&codes, C),
+        pictures: outputs(&model, &eval.pixels_of(picks), reconstruction),
+        codes,
+    })
+}
