@@ -82,8 +82,20 @@ macro_rules! simd_dispatch {
 /// How many rows of `width` values each parallel task takes: whole rows, at
 /// least [`PARALLEL_MIN`] values, and about one task per thread.
 pub fn rows_per_task(len: usize, width: usize) -> usize {
+    rows_per_task_of_at_least(len, width, PARALLEL_MIN)
+}
+
+/// Below this many values the heavy kernels (Adam's update, with a square
+/// root and a division per value; the losses, with an `exp`) run on one
+/// thread: they spend about 30 times longer per value than a copy, so a
+/// fraction as many values pays for a hand-over to another thread. At batch
+/// 32 this splits the update of every weight matrix and the loss in two.
+const HEAVY_PARALLEL_MIN: usize = 4 * 1024;
+
+/// [`rows_per_task`] with tasks of at least `min` values.
+fn rows_per_task_of_at_least(len: usize, width: usize, min: usize) -> usize {
     let rows = len / width.max(1);
-    if len < 2 * PARALLEL_MIN {
+    if len < 2 * min {
         return rows.max(1);
     }
     rows.div_ceil(rayon::current_num_threads()).max(1)
@@ -476,7 +488,8 @@ pub fn loss_sum<L: PointwiseLoss>(
         targets.len(),
         "predictions and targets differ in length"
     );
-    let task = rows_per_task(predictions.len(), SUM_BLOCK) * SUM_BLOCK;
+    let task =
+        rows_per_task_of_at_least(predictions.len(), SUM_BLOCK, HEAVY_PARALLEL_MIN) * SUM_BLOCK;
     match grad {
         Some(grad) => grad
             .par_chunks_mut(task)
@@ -632,7 +645,7 @@ pub fn adam_update(
             _ => None,
         },
     };
-    let task = rows_per_task(param.len(), 1);
+    let task = rows_per_task_of_at_least(param.len(), 1, HEAVY_PARALLEL_MIN);
     param
         .par_chunks_mut(task)
         .zip(grad.par_chunks(task))

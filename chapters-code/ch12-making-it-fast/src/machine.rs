@@ -87,6 +87,18 @@ pub fn cpu_name() -> String {
         .unwrap_or_else(|| "unknown CPU".to_string())
 }
 
+/// The widest vectors the fused kernels and `gemm` use on this processor,
+/// chosen at run time.
+pub fn vector_width() -> &'static str {
+    if ae_fast::kernels::has_avx512() {
+        "AVX-512, 16 f32 per vector"
+    } else if ae_fast::kernels::has_avx2_fma() {
+        "AVX2 and FMA, 8 f32 per vector"
+    } else {
+        "baseline SIMD, 4 f32 per vector"
+    }
+}
+
 /// Which allocator this build uses.
 pub fn allocator() -> &'static str {
     if cfg!(feature = "system-allocator") {

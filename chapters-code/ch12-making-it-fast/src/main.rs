@@ -67,9 +67,10 @@ fn main() {
     let peaks = machine::matmul_peaks();
     let peak = peaks.best();
     println!(
-        "{}, {} threads (main thread {}), {}; matmul peak {peak:.0} GFLOP/s \
+        "{} ({}), {} threads (main thread {}), {}; matmul peak {peak:.0} GFLOP/s \
          (1024 x 1024 f32: dfdx {:.0}, gemm 0.19 {:.0})",
         machine::cpu_name(),
+        machine::vector_width(),
         rayon::current_num_threads(),
         if args.main_thread_waits {
             "waiting"

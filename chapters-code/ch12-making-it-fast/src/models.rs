@@ -6,6 +6,8 @@ use ae_support::losses::{BinaryCrossEntropy, Loss, MeanSquaredError};
 use ch03_simple_autoencoder::{Autoencoder, Trainer, keras_adam};
 use dfdx::prelude::*;
 
+/// Chapter 3's other deep autoencoder, Chollet's, 784-128-64-32-64-128-784.
+pub use ch03_simple_autoencoder::CholletDeepAutoencoder;
 /// Chapter 3's deep autoencoder, 784-128-32-128-784.
 pub use ch03_simple_autoencoder::DeepAutoencoder;
 /// Chapter 3's simple autoencoder, 784-32-784.
@@ -22,6 +24,8 @@ pub enum Model {
     Simple,
     /// Chapter 3 and 5: 784-128-32-128-784.
     Deep,
+    /// Chapter 3, Chollet's deep model: 784-128-64-32-64-128-784.
+    CholletDeep,
     /// Chapter 6 with the KL penalty: 784-100-300-100-784.
     Sparse,
     /// Chapter 7: 784-32-784 without activations.
@@ -29,13 +33,20 @@ pub enum Model {
 }
 
 impl Model {
-    pub const ALL: [Model; 4] = [Model::Simple, Model::Deep, Model::Sparse, Model::Linear];
+    pub const ALL: [Model; 5] = [
+        Model::Simple,
+        Model::Deep,
+        Model::CholletDeep,
+        Model::Sparse,
+        Model::Linear,
+    ];
 
     /// The layer widths, as the tables print them.
     pub fn layout(self) -> &'static str {
         match self {
             Model::Simple => "784-32-784",
             Model::Deep => "784-128-32-128-784",
+            Model::CholletDeep => "784-128-64-32-64-128-784",
             Model::Sparse => "784-100-300-100-784",
             Model::Linear => "784-32-784 linear",
         }
@@ -47,6 +58,7 @@ impl Model {
         match self {
             Model::Simple | Model::Linear => 2 * 784 * 32,
             Model::Deep => 2 * (784 * 128 + 128 * 32),
+            Model::CholletDeep => 2 * (784 * 128 + 128 * 64 + 64 * 32),
             Model::Sparse => 2 * (784 * 100 + 100 * 300),
         }
     }
@@ -102,6 +114,10 @@ pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) ->
         }
         Model::Deep => {
             let model = dev.build_module::<DeepAutoencoder, f32>();
+            setup(model, BinaryCrossEntropy, build, job)
+        }
+        Model::CholletDeep => {
+            let model = dev.build_module::<CholletDeepAutoencoder, f32>();
             setup(model, BinaryCrossEntropy, build, job)
         }
         Model::Sparse => {
@@ -171,6 +187,12 @@ mod tests {
             dev.build_module::<DeepAutoencoder, f32>()
                 .num_trainable_params(),
             128 + 32 + 128 + 784,
+        );
+        check(
+            Model::CholletDeep,
+            dev.build_module::<CholletDeepAutoencoder, f32>()
+                .num_trainable_params(),
+            128 + 64 + 32 + 64 + 128 + 784,
         );
         check(
             Model::Sparse,

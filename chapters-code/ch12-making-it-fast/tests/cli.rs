@@ -1,6 +1,7 @@
 //! The bench command on a tiny workload: one table row per model and build.
 
 use ae_support::testing::run;
+use ch12_making_it_fast::models::Model;
 use std::process::Output;
 
 fn bench(args: &[&str]) -> Output {
@@ -78,6 +79,6 @@ fn the_main_thread_setting_changes_no_loss() {
     let (working, waiting) = (table(&[]), table(&["--main-thread-waits"]));
     assert!(working.contains("(main thread working)"), "{working}");
     assert!(waiting.contains("(main thread waiting)"), "{waiting}");
-    assert_eq!(losses(&working).len(), 4, "{working}");
+    assert_eq!(losses(&working).len(), Model::ALL.len(), "{working}");
     assert_eq!(losses(&working), losses(&waiting));
 }

@@ -103,6 +103,8 @@ fn the_twins_compute_the_same_outputs_and_gradients() {
     assert_same_values_and_gradients(simple, BinaryCrossEntropy, 4);
     let deep = dev.build_module::<DeepAutoencoder, f32>();
     assert_same_values_and_gradients(deep, BinaryCrossEntropy, 8);
+    let chollet = dev.build_module::<CholletDeepAutoencoder, f32>();
+    assert_same_values_and_gradients(chollet, BinaryCrossEntropy, 12);
     let sparse = dev.build_module::<KlAutoencoder, f32>();
     assert_same_values_and_gradients(sparse, MeanSquaredError, 8);
     let linear = dev.build_module::<LinearAutoencoder, f32>();
@@ -147,6 +149,11 @@ fn simple_autoencoder_losses_match() {
 #[test]
 fn deep_autoencoder_losses_match() {
     assert_same_losses(Model::Deep);
+}
+
+#[test]
+fn chollet_deep_autoencoder_losses_match() {
+    assert_same_losses(Model::CholletDeep);
 }
 
 #[test]
