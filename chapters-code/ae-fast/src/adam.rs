@@ -101,8 +101,14 @@ impl<M> TensorVisitor<f32, Cpu> for Step<'_, M> {
         let [m, v] = &mut moments[self.index];
         self.index += 1;
         let (mut values, mut grad) = (Buffer::new(n), Buffer::new(n));
-        param.copy_into(&mut values);
-        self.gradients.get(param).copy_into(&mut grad);
+        // The two copies out of dfdx (three passes over memory: `get` clones
+        // the gradient first) are a third of a batch-32 update: one per core.
+        let gradients = self.gradients;
+        let param_ref = &*param;
+        rayon::join(
+            || param_ref.copy_into(&mut values),
+            || gradients.get(param_ref).copy_into(&mut grad),
+        );
         // Checks, too, that the moments still fit the model's tensors.
         kernels::adam_update(&self.adam.cfg, self.adam.t, &mut values, &grad, m, v);
         param.copy_from(&values);
