@@ -7,6 +7,9 @@
 //! - A fence must name its language: rustdoc runs a bare fence as Rust.
 //! - Every anchor in the chapter code is shown somewhere, every page is in
 //!   `SUMMARY.md`, and every image a page shows exists.
+//! - Measured numbers are included from the results file the chapter's command
+//!   wrote, never typed: a typed copy goes stale the day the code changes. See
+//!   [`typed_measurements`] for what counts as measured.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -204,4 +207,171 @@ pub fn declared_anchors(dir: &Path) -> BTreeSet<(PathBuf, String)> {
         }
     }
     found
+}
+
+/// A line of a page that types a measured number instead of including it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedMeasurement {
+    /// 1-based line in the page's own source.
+    pub line: usize,
+    pub text: String,
+}
+
+/// Lines of a page's own source (includes are not expanded: what they bring
+/// comes from a file a program wrote) that type a measured number.
+///
+/// Where: a Markdown table row, or a line of a ```` ```text ```` /
+/// ```` ```console ```` block, the places where a run's output gets pasted.
+/// Prose may still quote a number while discussing it.
+///
+/// What is measured: a number with three decimals or more (`0.1175`), or a
+/// duration (`12.3 s`, `450 ms`, `2 min`). Losses, errors and timings print
+/// that way; the numbers people type by hand rarely do.
+///
+/// What is not: anything inside an inline code span (settings such as
+/// `betas: [0.9, 0.999]` are code) or a link's target, a cell whose column header says
+/// `published` or `quoted` (numbers of other writers, printed beside ours with
+/// their source), and a line holding an `{{#include ...}}`. Numbers with at most
+/// two decimals pass, so published figures such as "about 0.11" need no mark.
+pub fn typed_measurements(markdown: &str) -> Vec<TypedMeasurement> {
+    let mut found = Vec::new();
+    let mut fence: Option<(String, String)> = None; // (marker, language)
+    let mut header: Option<Vec<String>> = None;
+    for (index, raw) in markdown.lines().enumerate() {
+        // Tables and blocks inside a quotation count as well.
+        let line = raw.trim_start().trim_start_matches(['>', ' ']);
+        let marker: String = line.chars().take_while(|&c| c == '`' || c == '~').collect();
+        if marker.len() >= 3 {
+            match &fence {
+                None => {
+                    let language = attributes(&line[marker.len()..])
+                        .first()
+                        .copied()
+                        .unwrap_or("")
+                        .to_string();
+                    fence = Some((marker, language));
+                    header = None;
+                    continue;
+                }
+                Some((opening, _))
+                    if marker.len() >= opening.len()
+                        && marker.starts_with(&opening[..1])
+                        && line[marker.len()..].trim().is_empty() =>
+                {
+                    fence = None;
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
+        if line.contains("{{#include") {
+            continue;
+        }
+        let measured = match &fence {
+            Some((_, language)) => {
+                matches!(language.as_str(), "text" | "console") && has_measured_number(line)
+            }
+            None if line.starts_with('|') => {
+                let cells = table_cells(line);
+                let is_rule = cells
+                    .iter()
+                    .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
+                match &header {
+                    None => {
+                        header = Some(cells.iter().map(|c| c.to_lowercase()).collect());
+                        false
+                    }
+                    Some(_) if is_rule => false,
+                    Some(names) => cells.iter().enumerate().any(|(column, cell)| {
+                        let quoted = names
+                            .get(column)
+                            .is_some_and(|n| n.contains("published") || n.contains("quoted"));
+                        !quoted && has_measured_number(cell)
+                    }),
+                }
+            }
+            None => {
+                header = None;
+                false
+            }
+        };
+        if measured {
+            found.push(TypedMeasurement {
+                line: index + 1,
+                text: raw.to_string(),
+            });
+        }
+    }
+    found
+}
+
+/// The cells of a Markdown table row, trimmed.
+fn table_cells(row: &str) -> Vec<String> {
+    let inner = row.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(|c| c.trim().to_string()).collect()
+}
+
+/// Whether `text`, outside its inline code spans, holds a number with three
+/// or more decimals or a duration.
+pub fn has_measured_number(text: &str) -> bool {
+    let mut prose: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    // A link's target is an address, whatever digits its file name holds.
+    while let Some(start) = prose.find("](") {
+        let end = prose[start..]
+            .find(')')
+            .map_or(prose.len(), |e| start + e + 1);
+        prose.replace_range(start..end, "]");
+    }
+    let chars: Vec<char> = prose.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number =
+            chars[i].is_ascii_digit() && (i == 0 || !is_word_or_point(chars[i - 1]));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < chars.len() && chars[end].is_ascii_digit() {
+            end += 1;
+        }
+        let mut decimals = 0;
+        if end + 1 < chars.len() && chars[end] == '.' && chars[end + 1].is_ascii_digit() {
+            end += 1;
+            while end < chars.len() && chars[end].is_ascii_digit() {
+                end += 1;
+                decimals += 1;
+            }
+        }
+        let next_is_letter = chars.get(end).is_some_and(|c| c.is_alphanumeric());
+        if decimals >= 3 && !next_is_letter {
+            return true;
+        }
+        let unit_start = if chars.get(end) == Some(&' ') {
+            end + 1
+        } else {
+            end
+        };
+        let unit: String = chars[unit_start.min(chars.len())..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .collect();
+        // `3s` in `#chapter-3s-weights` is a name, not a duration.
+        let after_unit = chars.get(unit_start + unit.chars().count());
+        let unit_ends = after_unit.is_none_or(|c| !c.is_alphanumeric() && *c != '-');
+        if unit_ends
+            && matches!(
+                unit.as_str(),
+                "s" | "ms" | "µs" | "ns" | "min" | "seconds" | "minutes"
+            )
+        {
+            return true;
+        }
+        i = end.max(i + 1);
+    }
+    false
+}
+
+fn is_word_or_point(c: char) -> bool {
+    c.is_alphanumeric() || c == '.' || c == '_'
 }

@@ -229,8 +229,10 @@ pub fn compare(
     let linear = unfuse::<LinearAutoencoderModel<IMAGE_PIXELS, CODE_SIZE>>(linear.model);
 
     // Chapter 3's model: ReLU codes, sigmoid outputs, trained on cross-entropy.
+    // A device seeded afresh, as chapter 3 seeds it, gives it chapter 3's
+    // initial weights, so that this is chapter 3's run, not a look-alike.
     let (nonlinear, nonlinear_history) = fit_autoencoder::<_, _, IMAGE_PIXELS>(
-        dev.build_module::<SimpleAutoencoder, f32>(),
+        Cpu::seed_from_u64(config.fit.seed).build_module::<SimpleAutoencoder, f32>(),
         BinaryCrossEntropy,
         x_train,
         x_eval,
