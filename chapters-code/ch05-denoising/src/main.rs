@@ -59,13 +59,16 @@ struct Cli {
     geron: bool,
 }
 
+/// The default number of epochs; other counts are named in the files.
+const EPOCHS: &str = "30";
+
 #[global_allocator]
 static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
 
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
     ae_fast::threads::main_thread_joins_pool();
-    let cli: Cli = ae_support::cli::parse(&[("epochs", "30"), ("batch_size", "32")]);
+    let cli: Cli = ae_support::cli::parse(&[("epochs", EPOCHS), ("batch_size", "32")]);
     if cli.geron {
         ae_support::cli::exit_code(geron(&cli.common))
     } else {
@@ -133,7 +136,7 @@ fn run(cli: &Cli) -> RunResult {
         &outcomes,
     );
     print!("\n{text}");
-    let stem = file_stem(cli);
+    let stem = file_stem(cli, &train);
     // The numbers first: should a figure fail, they are kept.
     let results = figures.join(format!("{stem}-results.txt"));
     ae_support::atomic::write_file(&results, &text)?;
@@ -216,9 +219,10 @@ fn show(written: &[impl AsRef<Path>]) {
     }
 }
 
-/// `mnist-deep`, `fashion-simple-fixed`, ...: names the files of a run after
-/// what varies between the runs the book shows.
-fn file_stem(cli: &Cli) -> String {
+/// `mnist-deep`, `fashion-simple-fixed`, `mnist-deep-epochs10`, ...: names
+/// the files of a run after what varies between the runs the book shows,
+/// so that one run never overwrites another's results.
+fn file_stem(cli: &Cli, train: &Images) -> String {
     let dataset = match cli.common.dataset {
         Dataset::Mnist => "mnist",
         Dataset::Fashion => "fashion",
@@ -231,6 +235,12 @@ fn file_stem(cli: &Cli) -> String {
         stem.push_str("-fresh-vs-fixed");
     } else if cli.noise == NoiseSchedule::Fixed {
         stem.push_str("-fixed");
+    }
+    if cli.common.train_split.is_some() {
+        stem.push_str(&format!("-train{}", train.len()));
+    }
+    if cli.common.epochs.to_string() != EPOCHS {
+        stem.push_str(&format!("-epochs{}", cli.common.epochs));
     }
     stem
 }

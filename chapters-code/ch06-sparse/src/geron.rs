@@ -7,9 +7,12 @@
 //! be hard: the penalty, not the width, is what forces most of the 300
 //! units to stay near zero for any one image.
 
+use crate::models::KlAutoencoder;
 use crate::penalty::{Codes, l1_activity};
+use crate::training::{Sparsity, Trained, evaluate, sparse_step};
 use ae_support::batching::{Batch, gather};
 use ae_support::data::IMAGE_PIXELS;
+use ae_support::losses::MeanSquaredError;
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch05_denoising::geron::{Traced, mean_squared_error, predict};
 use ch05_denoising::nadam::{KERAS_NADAM, Nadam};
@@ -28,6 +31,8 @@ pub type GeronSparseEncoder = (
 );
 /// Géron's decoder: 300 → 100 (ReLU) → 784, linear.
 pub type GeronSparseDecoder = (Linear<GERON_CODE, 100>, ReLU, Linear<100, IMAGE_PIXELS>);
+/// The KL experiment's model built on the CPU.
+pub type KlModel = <KlAutoencoder as BuildOnDevice<Cpu, f32>>::Built;
 /// The whole model: `.0` encodes, `.1` decodes.
 pub type GeronSparseAutoencoder = (GeronSparseEncoder, GeronSparseDecoder);
 /// [`GeronSparseAutoencoder`] built on the CPU.
@@ -114,6 +119,48 @@ pub fn train_geron_sparse(
     })
 }
 
+/// The KL experiment's model ([`KlAutoencoder`]) trained as Géron trains
+/// it, with Nadam rather than the chapter's Adam: the same step
+/// ([`sparse_step`]) on the plain dfdx model, mean squared error plus the KL
+/// penalty of weight `beta` towards `target`.
+pub fn train_kl_with_nadam(
+    train: &[f32],
+    validation: &[f32],
+    config: &FitConfig,
+    beta: f32,
+    target: f32,
+) -> Result<Trained<KlModel>, TrainError> {
+    let dev = Cpu::seed_from_u64(config.seed);
+    let model = dev.build_module::<KlAutoencoder, f32>();
+    let grads = model.alloc_grads();
+    let optimizer = Nadam::new(&model, KERAS_NADAM);
+    let sparsity = Sparsity::Kl { beta, target };
+    let mut state = (model, optimizer, grads);
+    let history = fit(
+        &mut state,
+        config,
+        train.len() / IMAGE_PIXELS,
+        |(model, optimizer, grads), indices| {
+            let batch: Batch<IMAGE_PIXELS> = gather(&dev, train, indices);
+            sparse_step(model, optimizer, grads, batch, &MeanSquaredError, sparsity).total()
+        },
+        |(model, _, _)| {
+            let losses = evaluate(
+                model,
+                validation,
+                &MeanSquaredError,
+                sparsity,
+                config.batch_size,
+            );
+            Some(losses.total())
+        },
+    )?;
+    Ok(Trained {
+        model: state.0,
+        history,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +186,15 @@ mod tests {
         let model = Cpu::default().build_module::<GeronSparseAutoencoder, f32>();
         // 784·100+100 + 100·300+300 + 300·100+100 + 100·784+784.
         assert_eq!(model.num_trainable_params(), 218_084);
+    }
+
+    #[test]
+    fn nadam_trains_the_kl_model() {
+        let x = images();
+        let trained = train_kl_with_nadam(&x, &x, &config(), 1.5625e-4, 0.1).unwrap();
+        let losses = &trained.history.validation_loss;
+        assert_eq!(losses.len(), 3);
+        assert!(losses[2] < losses[0], "{losses:?}");
     }
 
     #[test]

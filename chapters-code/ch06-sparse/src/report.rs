@@ -250,3 +250,40 @@ pub fn write_figures(
     digit_grid(&grid, &rows, ImageShape::MNIST, 2)?;
     Ok(vec![histogram, curve, grid])
 }
+
+/// One of Géron's runs, measured on the validation images.
+pub struct GeronRun {
+    /// e.g. "784-100-300 sigmoid, L1 1e-4".
+    pub label: String,
+    pub history: History,
+    /// Validation MSE per pixel, without the penalty.
+    pub mse: f32,
+    /// Validation loss with the penalty, as Keras reports `val_loss`.
+    pub loss: f32,
+    pub stats: CodeStats,
+}
+
+/// The results of Géron's two sparse models: `provenance`, the shared
+/// settings, then one row per model.
+pub fn geron_results_text(provenance: &str, settings: &str, runs: &[GeronRun]) -> String {
+    let mut t = format!("{provenance}settings: {settings}\n\n");
+    let _ = writeln!(
+        t,
+        "  {:<44} {:>9} {:>10} {:>10} {:>11} {:>8}",
+        "model", "val MSE", "val loss", "mean code", "codes <0.05", "time"
+    );
+    for run in runs {
+        let _ = writeln!(
+            t,
+            "  {:<44} {:>9.4} {:>10.4} {:>10.3} {:>11} {:>6.0} s",
+            run.label,
+            run.mse,
+            run.loss,
+            run.stats.mean,
+            percent(run.stats.near_zero_fraction),
+            run.history.elapsed.as_secs_f64()
+        );
+    }
+    t.push_str("(MSE per pixel; val loss includes the penalty)\n");
+    t
+}

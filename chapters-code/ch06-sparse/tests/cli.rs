@@ -102,3 +102,10 @@ fn the_models_are_named_in_words() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn geron_runs_use_his_settings_and_refuse_others() {
+    refused(&["--geron", "--epochs", "5"], "cannot be used with");
+    refused(&["--geron", "--penalty", "kl"], "cannot be used with");
+    refused(&["--geron", "--lambda", "1e-3"], "cannot be used with");
+}
