@@ -122,6 +122,7 @@ where
     (total / targets.len() as f64) as f32
 }
 
+// ANCHOR: input_noise
 /// The corruption layer at the input of Géron's denoisers. Like Keras'
 /// `Dropout` and `GaussianNoise`, it acts during training only: evaluation
 /// feeds the clean images.
@@ -165,6 +166,8 @@ impl InputNoise {
             }
         }
     }
+
+    // ANCHOR_END: input_noise
 
     /// `Dropout(0.5)` or `GaussianNoise(0.2)`, as the Keras layer is written.
     pub fn keras_layer(self) -> String {

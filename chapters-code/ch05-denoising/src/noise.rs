@@ -2,6 +2,7 @@
 //! do: add `factor` times a standard normal draw to every pixel, then clip
 //! back into `[0, 1]`.
 
+use crate::checked::{NumberError, non_negative, parse_number};
 use rand::Rng;
 use std::fmt;
 use std::str::FromStr;
@@ -15,33 +16,16 @@ pub use rand_distr::StandardNormal;
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct NoiseFactor(f32);
 
-/// Why a noise factor was refused.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum NoiseFactorError {
-    #[error("`{0}` is not a number")]
-    NotANumber(String),
-    #[error("the noise factor must be a finite number, got {0}")]
-    NotFinite(f32),
-    #[error("the noise factor is a standard deviation and cannot be negative, got {0}")]
-    Negative(f32),
-}
-
 impl NoiseFactor {
     /// The noise factor of the Keras blog's denoising example.
     pub const KERAS_BLOG: NoiseFactor = NoiseFactor(0.5);
-    /// The noise factor of Dertat's denoising example.
+    /// The noise factor of Dertat's denoising example (in his notebook).
     pub const DERTAT: NoiseFactor = NoiseFactor(0.4);
 
     /// Checks `value`: NaN, infinities and negative numbers are refused.
-    pub fn new(value: f32) -> Result<NoiseFactor, NoiseFactorError> {
-        if !value.is_finite() {
-            Err(NoiseFactorError::NotFinite(value))
-        } else if value < 0.0 {
-            Err(NoiseFactorError::Negative(value))
-        } else {
-            // `-0.0` passes the checks above; store it as a plain zero.
-            Ok(NoiseFactor(value.abs()))
-        }
+    pub fn new(value: f32) -> Result<NoiseFactor, NumberError> {
+        let checked = non_negative(value, "the noise factor", "it is a standard deviation")?;
+        Ok(NoiseFactor(checked))
     }
 
     /// The standard deviation, as a number.
@@ -51,13 +35,9 @@ impl NoiseFactor {
 }
 
 impl FromStr for NoiseFactor {
-    type Err = NoiseFactorError;
+    type Err = NumberError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value: f32 = text
-            .trim()
-            .parse()
-            .map_err(|_| NoiseFactorError::NotANumber(text.to_string()))?;
-        NoiseFactor::new(value)
+        NoiseFactor::new(parse_number(text)?)
     }
 }
 
@@ -95,19 +75,19 @@ mod tests {
         assert_eq!("-0".parse::<NoiseFactor>().unwrap().get(), 0.0);
         assert!(matches!(
             "-0.1".parse::<NoiseFactor>(),
-            Err(NoiseFactorError::Negative(_))
+            Err(NumberError::Negative { .. })
         ));
         assert!(matches!(
             "NaN".parse::<NoiseFactor>(),
-            Err(NoiseFactorError::NotFinite(_))
+            Err(NumberError::NotFinite { .. })
         ));
         assert!(matches!(
             "inf".parse::<NoiseFactor>(),
-            Err(NoiseFactorError::NotFinite(_))
+            Err(NumberError::NotFinite { .. })
         ));
         assert!(matches!(
             "half".parse::<NoiseFactor>(),
-            Err(NoiseFactorError::NotANumber(_))
+            Err(NumberError::NotANumber(_))
         ));
     }
 

@@ -7,7 +7,8 @@
 //! * [`training`]: one training step with a penalty on the code, the loop
 //!   around it, and the evaluation.
 //! * [`stats`]: mean code value, fraction of zeros, mean activation per unit.
-//! * [`settings`]: penalty weights and target activations, checked.
+//! * [`settings`]: penalty weights and target activations, checked with
+//!   chapter 5's [`ch05_denoising::NumberError`].
 //! * [`report`]: the comparison table and the figures of a run.
 //! * [`geron`]: Géron's sparse model (300 sigmoid codes, L1 1e-4, MSE,
 //!   Nadam).
@@ -25,7 +26,7 @@ pub use penalty::{
     KerasScaling, bernoulli_kl, book_lambda, kl_sparsity, kl_sparsity_of, l1_activity,
     l1_activity_of, unit_means,
 };
-pub use settings::{SettingError, TargetActivation, Weight};
+pub use settings::{TargetActivation, Weight};
 pub use stats::CodeStats;
 pub use training::{
     Losses, Reconstruction, Sparsity, Trained, encode_all, evaluate, fit_sparse, outputs,

@@ -1,6 +1,7 @@
 //! Checked numbers for the command line: penalty weights and the target
 //! activation of the KL penalty.
 
+use ch05_denoising::checked::{NumberError, inside_unit_interval, non_negative, parse_number};
 use std::fmt;
 use std::str::FromStr;
 
@@ -13,28 +14,6 @@ pub struct Weight(f32);
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct TargetActivation(f32);
 
-/// Why a number was refused.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum SettingError {
-    #[error("`{0}` is not a number")]
-    NotANumber(String),
-    #[error("a penalty weight must be a finite number, got {0}")]
-    NotFinite(f32),
-    #[error(
-        "a penalty weight cannot be negative (got {0}): it would reward the activity it should \
-         discourage"
-    )]
-    Negative(f32),
-    #[error("the target activation must lie strictly between 0 and 1, got {0}")]
-    TargetOutOfRange(f32),
-}
-
-fn parse_number(text: &str) -> Result<f32, SettingError> {
-    text.trim()
-        .parse()
-        .map_err(|_| SettingError::NotANumber(text.to_string()))
-}
-
 impl Weight {
     /// Dertat's `l1(10e-6)` (= 1e-5, summed over batches of 32 by the Keras
     /// of the time) in this book's convention: λ per image, 32 × 1e-5.
@@ -44,14 +23,9 @@ impl Weight {
     pub const GERON_BETA: Weight = Weight(1.5625e-4);
 
     /// Checks `value`.
-    pub fn new(value: f32) -> Result<Weight, SettingError> {
-        if !value.is_finite() {
-            Err(SettingError::NotFinite(value))
-        } else if value < 0.0 {
-            Err(SettingError::Negative(value))
-        } else {
-            Ok(Weight(value.abs()))
-        }
+    pub fn new(value: f32) -> Result<Weight, NumberError> {
+        let why = "it would reward the activity it should discourage";
+        Ok(Weight(non_negative(value, "a penalty weight", why)?))
     }
 
     /// The weight as a number.
@@ -65,12 +39,9 @@ impl TargetActivation {
     pub const GERON: TargetActivation = TargetActivation(0.1);
 
     /// Checks `value`.
-    pub fn new(value: f32) -> Result<TargetActivation, SettingError> {
-        if value > 0.0 && value < 1.0 {
-            Ok(TargetActivation(value))
-        } else {
-            Err(SettingError::TargetOutOfRange(value))
-        }
+    pub fn new(value: f32) -> Result<TargetActivation, NumberError> {
+        let checked = inside_unit_interval(value, "the target activation")?;
+        Ok(TargetActivation(checked))
     }
 
     /// The target as a number.
@@ -80,14 +51,14 @@ impl TargetActivation {
 }
 
 impl FromStr for Weight {
-    type Err = SettingError;
+    type Err = NumberError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Weight::new(parse_number(text)?)
     }
 }
 
 impl FromStr for TargetActivation {
-    type Err = SettingError;
+    type Err = NumberError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         TargetActivation::new(parse_number(text)?)
     }
@@ -115,21 +86,21 @@ mod tests {
         assert_eq!("0".parse::<Weight>().unwrap().get(), 0.0);
         assert!(matches!(
             "-1e-5".parse::<Weight>(),
-            Err(SettingError::Negative(_))
+            Err(NumberError::Negative { .. })
         ));
         assert!(matches!(
             "NaN".parse::<Weight>(),
-            Err(SettingError::NotFinite(_))
+            Err(NumberError::NotFinite { .. })
         ));
         assert!(matches!(
             "much".parse::<Weight>(),
-            Err(SettingError::NotANumber(_))
+            Err(NumberError::NotANumber(_))
         ));
         assert_eq!("0.1".parse::<TargetActivation>().unwrap().get(), 0.1);
         for bad in ["0", "1", "-0.1", "NaN"] {
             assert!(matches!(
                 bad.parse::<TargetActivation>(),
-                Err(SettingError::TargetOutOfRange(_))
+                Err(NumberError::OutsideUnitInterval { .. })
             ));
         }
     }
