@@ -11,9 +11,13 @@
 //! * [`adadelta`]: Keras' Adadelta optimiser, which dfdx lacks.
 //! * [`report`]: the results file and the figures of a run.
 //! * [`saved_weights`]: where the trained weights are kept for chapter 4.
+//! * [`overcomplete`]: a code wider than the input, and what it learns instead.
+//! * [`likelihood`]: the loss as a negative log-likelihood, and which to pick.
 
 pub mod adadelta;
+pub mod likelihood;
 pub mod model;
+pub mod overcomplete;
 pub mod report;
 pub mod saved_weights;
 pub mod toy;
