@@ -566,21 +566,23 @@ fn loss_and_grad_rows<L: PointwiseLoss>(p: &[f32], t: &[f32], grad: &mut [f32], 
     total
 }
 
+// ANCHOR: flush
 /// `x`, or 0 where `x` is subnormal (nonzero but below `f32::MIN_POSITIVE`).
 ///
 /// A moment whose gradient stays 0 (a weight of a unit that no longer fires)
 /// shrinks by β every update and, after some hundreds of updates, becomes
 /// subnormal: on Intel processors each operation on such a value takes a
 /// slow path of a hundred cycles or more, and one subnormal lane slows the
-/// whole vector. Adam's moments are flushed to 0 instead (as XLA, which runs
-/// Keras on JAX, flushes every subnormal on the CPU). The parameter does not
-/// notice: a subnormal first moment would move it by `lr · m̂ / (√v̂ + ε)`,
-/// under `lr · 1e-30` at Keras's ε of 1e-7, and a subnormal second moment
-/// is negligible beside ε.
+/// whole vector. Adam's moments are flushed to 0 instead (the programs XLA
+/// compiles for Keras on JAX flush every subnormal result on the CPU). The
+/// parameter does not notice: a subnormal first moment would move it by
+/// `lr · m̂ / (√v̂ + ε)`, under `lr · 1e-30` at Keras's ε of 1e-7, and a
+/// subnormal second moment is negligible beside ε.
 #[inline(always)]
 fn flush_subnormal(x: f32) -> f32 {
     if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
 }
+// ANCHOR_END: flush
 
 /// `target[i] += scale · source[i]`.
 pub fn add_scaled(target: &mut [f32], source: &[f32], scale: f32) {
