@@ -55,11 +55,14 @@ fn one_epoch_on_mnist_writes_weights_and_figures() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("trained on MNIST test[:2000], evaluated on MNIST test[8000:]"),
+        stdout
+            .contains("trained on MNIST test[:2000] (2000 images), evaluated on MNIST test[8000:]"),
         "{stdout}"
     );
     for file in [
         "ch03-simple.safetensors",
+        "ch03-simple-adadelta.safetensors",
+        "results.txt",
         "reconstructions.png",
         "loss-curves.svg",
     ] {
