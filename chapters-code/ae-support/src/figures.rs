@@ -25,7 +25,9 @@ pub use digit_grid::{
 };
 pub use histogram::histograms;
 pub use loss_curve::{Series, loss_curves};
-pub use scatter::{Panel, scatter_by_label, scatter_panels, scatter_panels_on_shared_axes};
+pub use scatter::{
+    Panel, scatter_by_label, scatter_panels, scatter_panels_on_shared_axes, scatter_with_axes,
+};
 
 use crate::atomic::{self, Step};
 use std::error::Error as StdError;

@@ -82,7 +82,7 @@ fn run(cli: Cli) -> RunResult {
         eval.len()
     );
 
-    let map = CodeMap::of(&codes);
+    let map = CodeMap::of(&codes, common.seed);
     let weights = format!(
         "chapter 3's simple autoencoder (784-32-784), {} epochs on {}, batch size {}, seed {}",
         common.epochs, train.description, common.batch_size, common.seed

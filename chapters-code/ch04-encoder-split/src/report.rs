@@ -5,22 +5,26 @@ use crate::code_images::code_image;
 use crate::pca::Pca;
 use ae_support::data::{Dataset, IMAGE_PIXELS, Images};
 use ae_support::figures::{
-    DigitRow, FigureError, ImageShape, digit_grid, grid_caption, scatter_by_label,
+    DigitRow, FigureError, ImageShape, digit_grid, grid_caption, scatter_with_axes,
 };
 use ch03_simple_autoencoder::CODE_SIZE;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The codes projected onto their first two principal components.
+/// The codes projected onto their first two principal components, and
+/// their t-SNE map.
 pub struct CodeMap {
     pub pca: Pca,
     /// One `(component 1, component 2)` per code.
     pub points: Vec<(f32, f32)>,
+    /// One t-SNE `(x, y)` per code.
+    pub tsne: Vec<(f32, f32)>,
 }
 
 impl CodeMap {
-    /// Fits the projection to `codes` (rows of [`CODE_SIZE`]) and projects them.
-    pub fn of(codes: &[f32]) -> CodeMap {
+    /// Fits the projection to `codes` (rows of [`CODE_SIZE`]) and projects
+    /// them; the t-SNE map is chapter 8's, its start drawn from `seed`.
+    pub fn of(codes: &[f32], seed: u64) -> CodeMap {
         // ANCHOR: code_map
         let pca = Pca::fit(codes, CODE_SIZE, 2);
         let points: Vec<(f32, f32)> = codes
@@ -31,7 +35,8 @@ impl CodeMap {
             })
             .collect();
         // ANCHOR_END: code_map
-        CodeMap { pca, points }
+        let tsne = ch08_stacked::map::tsne_map(codes, CODE_SIZE, seed);
+        CodeMap { pca, points, tsne }
     }
 
     /// Share of the codes' variance along component `i`.
@@ -121,8 +126,9 @@ pub fn results_text(
     t
 }
 
-/// `codes.png` (digits, their codes as pictures, the decoder's images) and
-/// `code-map.svg` in `dir`; returns the files and the grid's caption.
+/// `codes.png` (digits, their codes as pictures, the decoder's images),
+/// `code-map.svg` (principal components) and `code-tsne.svg` in `dir`;
+/// returns the files and the grid's caption.
 pub fn write_figures(
     dir: &Path,
     dataset: Dataset,
@@ -162,18 +168,18 @@ pub fn write_figures(
         grid_caption(&rows)
     );
 
+    let names = dataset.class_names();
     let title = format!(
         "Codes of {}, first 2 principal components ({:.0}% of variance)",
         eval.description,
         100.0 * map.pca.explained()
     );
     let plot = dir.join("code-map.svg");
-    scatter_by_label(
-        &plot,
-        &title,
-        &map.points,
-        &eval.labels,
-        &dataset.class_names(),
-    )?;
-    Ok((vec![grid, plot], caption))
+    let axes = ["principal component 1", "principal component 2"];
+    scatter_with_axes(&plot, &title, axes, &map.points, &eval.labels, &names)?;
+    let title = format!("Codes of {}, t-SNE map", eval.description);
+    let tsne = dir.join("code-tsne.svg");
+    let axes = ["t-SNE coordinate 1", "t-SNE coordinate 2"];
+    scatter_with_axes(&tsne, &title, axes, &map.tsne, &eval.labels, &names)?;
+    Ok((vec![grid, plot, tsne], caption))
 }

@@ -71,7 +71,7 @@ fn missing_weights_are_trained_then_loaded() {
         stdout.contains("autoencoder(x) for all of them"),
         "{stdout}"
     );
-    for file in ["codes.png", "code-map.svg", "results.txt"] {
+    for file in ["codes.png", "code-map.svg", "code-tsne.svg", "results.txt"] {
         assert!(dir.join(file).is_file(), "{file} is missing");
     }
     assert!(weights.is_file());

@@ -41,6 +41,31 @@ pub fn scatter_by_label(
     labels: &[u8],
     class_names: &[&str],
 ) -> Result<(), FigureError> {
+    scatter(path, title, None, points, labels, class_names)
+}
+
+/// [`scatter_by_label`] with a title on each axis, `[x, y]`: for maps whose
+/// axes mean something a reader needs to be told (a principal component, a
+/// t-SNE coordinate).
+pub fn scatter_with_axes(
+    path: &Path,
+    title: &str,
+    axes: [&str; 2],
+    points: &[(f32, f32)],
+    labels: &[u8],
+    class_names: &[&str],
+) -> Result<(), FigureError> {
+    scatter(path, title, Some(axes), points, labels, class_names)
+}
+
+fn scatter(
+    path: &Path,
+    title: &str,
+    axes: Option<[&str; 2]>,
+    points: &[(f32, f32)],
+    labels: &[u8],
+    class_names: &[&str],
+) -> Result<(), FigureError> {
     check_points(path, "", points, labels, class_names)?;
     let ranges = axis_ranges(points)
         .ok_or_else(|| FigureError::invalid(path, "no finite points to plot"))?;
@@ -56,9 +81,9 @@ pub fn scatter_by_label(
             path,
             &plot,
             ranges,
-            points,
-            labels,
+            (points, labels),
             class_names.len(),
+            axes,
             14,
             2,
         )?;
@@ -144,9 +169,9 @@ fn draw_panels(
                 path,
                 &area,
                 range,
-                panel.points,
-                panel.labels,
+                (panel.points, panel.labels),
                 class_names.len(),
+                None,
                 11,
                 2,
             )?;
@@ -216,23 +241,29 @@ fn draw_scatter(
     path: &Path,
     area: &DrawingArea<SVGBackend<'_>, Shift>,
     ((x_lo, x_hi), (y_lo, y_hi)): Ranges,
-    points: &[(f32, f32)],
-    labels: &[u8],
+    (points, labels): (&[(f32, f32)], &[u8]),
     n_classes: usize,
+    axes: Option<[&str; 2]>,
     font_size: u32,
     radius: u32,
 ) -> Result<(), FigureError> {
+    // Axis titles need room beside the tick labels.
+    let extra = if axes.is_some() { font_size * 2 } else { 0 };
     let mut chart = ChartBuilder::on(area)
         .margin(8)
-        .x_label_area_size(font_size * 2)
-        .y_label_area_size(font_size * 4)
+        .x_label_area_size(font_size * 2 + extra)
+        .y_label_area_size(font_size * 4 + extra)
         .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)
         .map_err(backend(path))?;
+    let [x_title, y_title] = axes.unwrap_or(["", ""]);
     chart
         .configure_mesh()
         .x_labels(6)
         .y_labels(6)
+        .x_desc(x_title)
+        .y_desc(y_title)
         .label_style(("sans-serif", font_size))
+        .axis_desc_style(("sans-serif", font_size))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(backend(path))?;
