@@ -8,7 +8,8 @@
 
 use crate::nadam::{KERAS_NADAM, Nadam};
 use ae_support::batching::{Batch, sequential_batches, slice};
-use ae_support::data::IMAGE_PIXELS;
+use ae_support::data::{Dataset, IMAGE_PIXELS, Images};
+use ae_support::split::Split;
 use ae_support::training::{FitConfig, History, TrainError, fit};
 use ch03_simple_autoencoder::EVAL_BATCH;
 use dfdx::nn::tensor_collection::TensorCollection;
@@ -17,6 +18,7 @@ use dfdx::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
+use std::path::Path;
 
 // ANCHOR: stacked_model
 /// Géron's stacked encoder: 784 → 100 → 30, ReLU after both layers.
@@ -226,6 +228,28 @@ pub fn train_geron_denoiser(
         model,
         history,
     })
+}
+
+/// Géron's split of Fashion-MNIST: training on `train[:55000]`, validating
+/// on `train[55000:]`, from `data_dir` (or `FASHION_MNIST_DIR`).
+pub fn geron_fashion_split(
+    data_dir: Option<&Path>,
+) -> Result<(Images, Images), Box<dyn std::error::Error>> {
+    let load = |slice: &str| -> Result<Images, Box<dyn std::error::Error>> {
+        let split: Split = slice.parse()?;
+        Ok(ae_support::data::load(Dataset::Fashion, &split, data_dir)?)
+    };
+    Ok((load("train[:55000]")?, load("train[55000:]")?))
+}
+
+/// Géron's training settings: `epochs` of batches of 32 (Keras' default),
+/// seeded and shown as `common` asks.
+pub fn geron_config(epochs: usize, common: &FitConfig) -> FitConfig {
+    FitConfig {
+        epochs,
+        batch_size: 32,
+        ..common.clone()
+    }
 }
 
 #[cfg(test)]

@@ -5,11 +5,10 @@
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::{Dataset, IMAGE_PIXELS, Images};
 use ae_support::report::provenance;
-use ae_support::split::Split;
-use ae_support::training::FitConfig;
 use ch03_simple_autoencoder::Architecture;
 use ch05_denoising::geron::{
-    GERON_DENOISER_EPOCHS, GERON_DROPOUT, GERON_GAUSSIAN, predict, train_geron_denoiser,
+    GERON_DENOISER_EPOCHS, GERON_DROPOUT, GERON_GAUSSIAN, geron_config, geron_fashion_split,
+    predict, train_geron_denoiser,
 };
 use ch05_denoising::report::{geron_results_text, results_text, write_figures, write_geron_grid};
 use ch05_denoising::{NoiseConfig, NoiseFactor, NoiseSchedule, NoisySet, TrainAndScore};
@@ -163,21 +162,12 @@ fn run(cli: &Cli) -> RunResult {
 /// Géron's two denoisers, with his settings, on his split of Fashion-MNIST.
 fn geron(common: &CommonArgs) -> RunResult {
     let figures = common.prepare_figures_dir("ch05")?;
-    let load = |slice: &str| -> Result<Images, Box<dyn std::error::Error>> {
-        let split: Split = slice.parse()?;
-        let data = common.data_dir.as_deref();
-        Ok(ae_support::data::load(Dataset::Fashion, &split, data)?)
-    };
-    let (train, eval) = (load("train[:55000]")?, load("train[55000:]")?);
+    let (train, eval) = geron_fashion_split(common.data_dir.as_deref())?;
     println!(
         "{}",
         ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
-    let config = FitConfig {
-        epochs: GERON_DENOISER_EPOCHS,
-        batch_size: 32,
-        ..common.fit_config()
-    };
+    let config = geron_config(GERON_DENOISER_EPOCHS, &common.fit_config());
     let mut denoisers = Vec::new();
     for noise in [GERON_DROPOUT, GERON_GAUSSIAN] {
         println!("training Géron's denoiser with {}", noise.keras_layer());

@@ -11,11 +11,9 @@
 
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::Dataset;
-use ae_support::data::{IMAGE_PIXELS, Images};
+use ae_support::data::IMAGE_PIXELS;
 use ae_support::report::provenance;
-use ae_support::split::Split;
-use ae_support::training::FitConfig;
-use ch05_denoising::geron::{mean_squared_error, predict};
+use ch05_denoising::geron::{geron_config, geron_fashion_split, mean_squared_error, predict};
 use ch06_sparse::geron::{
     GERON_CODE, GERON_L1, GERON_SPARSE_EPOCHS, train_geron_sparse, train_kl_with_nadam,
 };
@@ -24,7 +22,7 @@ use ch06_sparse::report::{
 };
 use ch06_sparse::{
     CodeStats, KL_CODE_SIZE, KlAutoencoder, Reconstruction, SimpleAutoencoder, Sparsity,
-    TargetActivation, Weight, encode_all, train_and_measure,
+    TargetActivation, Weight, encode_all, l1_activity_of, train_and_measure,
 };
 use clap::{CommandFactory, Parser};
 use dfdx::prelude::*;
@@ -213,33 +211,20 @@ fn run(cli: Cli) -> RunResult {
 /// split of Fashion-MNIST.
 fn geron(common: &CommonArgs) -> RunResult {
     let figures = common.prepare_figures_dir("ch06")?;
-    let load = |slice: &str| -> Result<Images, Box<dyn std::error::Error>> {
-        let split: Split = slice.parse()?;
-        let data = common.data_dir.as_deref();
-        Ok(ae_support::data::load(Dataset::Fashion, &split, data)?)
-    };
-    let (train, eval) = (load("train[:55000]")?, load("train[55000:]")?);
+    let (train, eval) = geron_fashion_split(common.data_dir.as_deref())?;
     println!(
         "{}",
         ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
-    let config = FitConfig {
-        epochs: GERON_SPARSE_EPOCHS,
-        batch_size: 32,
-        ..common.fit_config()
-    };
+    let config = geron_config(GERON_SPARSE_EPOCHS, &common.fit_config());
     println!("training Géron's sparse model (L1 penalty, λ = {GERON_L1})");
     let l1 = train_geron_sparse(&train.pixels, &eval.pixels, &config, GERON_L1)?;
     let codes = predict::<_, IMAGE_PIXELS, GERON_CODE>(&l1.model.0, &eval.pixels);
     let l1_run = GeronRun {
         label: format!("784-100-300 sigmoid, L1 λ = {GERON_L1}"),
         mse: l1.validation_mse,
-        loss: l1
-            .history
-            .validation_loss
-            .last()
-            .copied()
-            .unwrap_or(f32::NAN),
+        // The history's validation numbers are the MSE alone.
+        loss: l1.validation_mse + GERON_L1 * l1_activity_of(&codes, GERON_CODE),
         stats: CodeStats::of(&codes, GERON_CODE),
         history: l1.history,
     };
