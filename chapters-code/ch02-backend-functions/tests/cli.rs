@@ -29,6 +29,23 @@ fn a_default_run_reports_accuracies_and_writes_the_figure() {
         svg.contains("forged") && svg.contains("genuine"),
         "legend missing"
     );
+    // One axis range for every panel, so that a cloud that grows is drawn
+    // larger: each panel's tick labels are the same.
+    let ticks: Vec<Vec<&str>> = svg
+        .split("test accuracy")
+        .skip(1)
+        .map(|panel| {
+            panel
+                .split('>')
+                .filter_map(|t| t.split('<').next())
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && t.parse::<f32>().is_ok())
+                .collect()
+        })
+        .collect();
+    assert_eq!(ticks.len(), 4);
+    assert!(!ticks[0].is_empty());
+    assert!(ticks.iter().all(|t| t == &ticks[0]), "{ticks:?}");
     // The book includes the results file: the same lines as the output, and
     // nothing that depends on the machine, such as the training time.
     let results = std::fs::read_to_string(dir.join("results.txt")).unwrap();
