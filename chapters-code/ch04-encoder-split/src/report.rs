@@ -35,7 +35,7 @@ impl CodeMap {
             })
             .collect();
         // ANCHOR_END: code_map
-        let tsne = ch08_stacked::map::tsne_map(codes, CODE_SIZE, seed);
+        let tsne = crate::tsne::tsne_map(codes, CODE_SIZE, seed);
         CodeMap { pca, points, tsne }
     }
 

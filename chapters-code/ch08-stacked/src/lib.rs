@@ -8,12 +8,10 @@
 //! * [`greedy`]: training the stack one shallow autoencoder at a time.
 //! * [`pretraining`]: the encoder as the start of a classifier trained on
 //!   500 labelled images.
-//! * [`map`]: a t-SNE map of the 30-d codes.
 //! * [`splits`]: Géron's 55,000 / 5,000 split of the training images.
 //! * [`report`]: the results file.
 
 pub mod greedy;
-pub mod map;
 pub mod pretraining;
 pub mod report;
 pub mod splits;

@@ -9,7 +9,7 @@ use ae_support::figures::{DigitRow, ImageShape, digit_grid, scatter_by_label};
 use ae_support::training::FitConfig;
 use ch05_denoising::geron::{StackedAutoencoder, fit_nadam, mean_squared_error, predict};
 use ch08_stacked::greedy::train_greedy;
-use ch08_stacked::map::tsne_map;
+use ch04_encoder_split::tsne::tsne_map;
 use ch08_stacked::pretraining::{LABELLED, compare};
 use ch08_stacked::report::{ReconstructionRow, pretraining_table, reconstruction_table};
 use ch08_stacked::splits::load_geron_splits;

@@ -1,4 +1,4 @@
-//! A 2-D map of the 30-d codes, with t-SNE (the `bhtsne` crate), as Géron
+//! A 2-D map of codes with t-SNE (the `bhtsne` crate), as Géron
 //! draws it with scikit-learn's `TSNE`.
 //!
 //! t-SNE places points so that neighbours in the code space stay neighbours
