@@ -46,6 +46,7 @@ pub const GERON_L1: f32 = 1e-4;
 /// Géron trains it for 10 epochs.
 pub const GERON_SPARSE_EPOCHS: usize = 10;
 
+// ANCHOR: geron_sparse_step
 /// One Nadam step on `MSE + lambda · l1_activity(codes)`; returns the
 /// batch's total loss before the update.
 pub fn geron_sparse_step(
@@ -69,6 +70,7 @@ pub fn geron_sparse_step(
     model.zero_grads(grads);
     value
 }
+// ANCHOR_END: geron_sparse_step
 
 /// A trained Géron sparse autoencoder and what its codes look like.
 pub struct GeronSparse {
