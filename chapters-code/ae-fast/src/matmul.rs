@@ -36,6 +36,17 @@ impl<'a> MatRef<'a> {
         }
     }
 
+    /// The transpose, read in place without copying.
+    pub fn t(self) -> Self {
+        MatRef {
+            rows: self.cols,
+            cols: self.rows,
+            row_stride: self.column_stride,
+            column_stride: self.row_stride,
+            ..self
+        }
+    }
+
     fn check(&self) {
         if self.rows > 0 && self.cols > 0 {
             let last = (self.rows - 1) * self.row_stride + (self.cols - 1) * self.column_stride;
@@ -85,6 +96,17 @@ pub fn matmul(dst: &mut [f32], a: MatRef, b: MatRef, accumulate: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transposed_view_multiplies_as_its_transpose() {
+        let b = [1.0, 0.0, 0.0, 1.0, 1.0, 1.0]; // 3 × 2
+        // a = [[1, 2, 3], [4, 5, 6]], stored as its 3 × 2 transpose.
+        let a_t = [1.0, 4.0, 2.0, 5.0, 3.0, 6.0];
+        let mut dst = [0.0; 4];
+        let a = MatRef::row_major(&a_t, 3, 2).t();
+        matmul(&mut dst, a, MatRef::row_major(&b, 3, 2), false);
+        assert_eq!(dst, [4.0, 5.0, 10.0, 11.0]);
+    }
 
     /// The fused layers write products into reused buffers that still hold
     /// old values; without `accumulate`, those must not leak into the result.

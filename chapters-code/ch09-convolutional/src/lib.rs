@@ -10,7 +10,6 @@
 
 pub mod activation;
 pub mod layers;
-pub mod matmul;
 pub mod models;
 pub mod training;
 pub mod window;

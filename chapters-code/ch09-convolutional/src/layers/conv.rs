@@ -5,8 +5,8 @@ use super::{
     FeatureMaps, add_bias, add_bias_gradient, add_parts, glorot_bound, images_per_thread, record,
 };
 use crate::activation::{Activation, Identity};
-use crate::matmul::{Matrix, matmul};
 use crate::window::{Window, col2im, im2col};
+use ae_fast::matmul::{MatRef, matmul};
 use dfdx::nn::modules::{ModuleVisitor, TensorCollection, TensorOptions};
 use dfdx::prelude::*;
 use rand_distr::Uniform;
@@ -214,8 +214,8 @@ impl<const I: usize, const O: usize, const K: usize, A: Activation, P> Conv2DLay
                 let images = images.chunks_exact(window.image_len());
                 for (out, image) in out.chunks_exact_mut(O * positions).zip(images) {
                     im2col(&window, image, &mut columns);
-                    let columns = Matrix::new(&columns, patch, positions);
-                    matmul(out, Matrix::new(&weight, O, patch), columns, false);
+                    let columns = MatRef::row_major(&columns, patch, positions);
+                    matmul(out, MatRef::row_major(&weight, O, patch), columns, false);
                     add_bias(out, &bias, positions);
                     A::apply(out);
                 }
@@ -246,13 +246,13 @@ impl<const I: usize, const O: usize, const K: usize, A: Activation, P> Conv2DLay
                             .zip(images.chunks_exact(window.image_len()))
                             .zip(grad_images.chunks_exact_mut(window.image_len()));
                         for ((delta, image), grad_image) in per_image {
-                            let delta = Matrix::new(delta, O, positions);
+                            let delta = MatRef::row_major(delta, O, positions);
                             // ∂W += δ · columnsᵀ
                             im2col(&window, image, &mut columns);
-                            let cols = Matrix::new(&columns, patch, positions);
+                            let cols = MatRef::row_major(&columns, patch, positions);
                             matmul(&mut grad_weight, delta, cols.t(), true);
                             // ∂columns = Wᵀ · δ, folded back onto the pixels.
-                            let w = Matrix::new(&weight, O, patch);
+                            let w = MatRef::row_major(&weight, O, patch);
                             matmul(&mut columns, w.t(), delta, false);
                             col2im(&window, &columns, grad_image);
                         }

@@ -12,8 +12,8 @@ use super::{
     FeatureMaps, add_bias, add_bias_gradient, add_parts, glorot_bound, images_per_thread, record,
 };
 use crate::activation::Activation;
-use crate::matmul::{Matrix, matmul};
 use crate::window::{Window, col2im, im2col};
+use ae_fast::matmul::{MatRef, matmul};
 use dfdx::nn::modules::{ModuleVisitor, TensorCollection, TensorOptions};
 use dfdx::prelude::*;
 use rand_distr::Uniform;
@@ -151,8 +151,13 @@ where
                 for (out, image) in per_image {
                     // Each input pixel's patch: columns = Wᵀ · x, then
                     // the overlapping patches are added up.
-                    let w = Matrix::new(&weight, I, patch);
-                    matmul(&mut columns, w.t(), Matrix::new(image, I, positions), false);
+                    let w = MatRef::row_major(&weight, I, patch);
+                    matmul(
+                        &mut columns,
+                        w.t(),
+                        MatRef::row_major(image, I, positions),
+                        false,
+                    );
                     col2im(&window, &columns, out);
                     add_bias(out, &bias, HO * WO);
                     A::apply(out);
@@ -184,11 +189,11 @@ where
                         for ((delta, image), grad_image) in per_image {
                             // The patches of δ, as the forward pass made them.
                             im2col(&window, delta, &mut columns);
-                            let cols = Matrix::new(&columns, patch, positions);
+                            let cols = MatRef::row_major(&columns, patch, positions);
                             // ∂x += W · columns, ∂W += x · columnsᵀ
-                            let w = Matrix::new(&weight, I, patch);
+                            let w = MatRef::row_major(&weight, I, patch);
                             matmul(grad_image, w, cols, true);
-                            let x = Matrix::new(image, I, positions);
+                            let x = MatRef::row_major(image, I, positions);
                             matmul(&mut grad_weight, x, cols.t(), true);
                         }
                         grad_weight
