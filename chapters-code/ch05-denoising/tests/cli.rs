@@ -111,10 +111,12 @@ fn a_tiny_run_on_real_data_prints_psnr_and_writes_its_files() {
     assert!(output.status.success(), "{}\n{stdout}", stderr(&output));
     assert!(stdout.contains("noisy input vs clean"), "{stdout}");
     assert!(stdout.contains(" dB"), "{stdout}");
+    // The names say what differs from the default run: the model, the
+    // training slice's size and the epochs.
     let files: Vec<PathBuf> = [
-        "mnist-simple.png",
-        "mnist-simple-loss.svg",
-        "mnist-simple-results.txt",
+        "mnist-simple-train300-epochs1.png",
+        "mnist-simple-train300-epochs1-loss.svg",
+        "mnist-simple-train300-epochs1-results.txt",
     ]
     .iter()
     .map(|f| figures.join(f))
