@@ -72,7 +72,8 @@ impl OutputArgs {
     /// written there (writing a probe and removing it), and says where the
     /// outputs will go. Chapters call it before training, so a folder that
     /// cannot take the results fails the run in its first second, not after
-    /// minutes of training.
+    /// minutes of training. From then on Ctrl-C says which outputs were kept
+    /// (see [`crate::interrupt`]).
     pub fn prepare(&self, chapter: &str) -> Result<PathBuf, OutputDirError> {
         let dir = self.dir(chapter);
         let probe = dir.join(format!(".write-probe-{}", std::process::id()));
@@ -82,6 +83,7 @@ impl OutputArgs {
         match checked {
             Ok(()) => {
                 println!("figures and results go to {}", paths::shown(&dir).display());
+                crate::interrupt::report_outputs_on_ctrl_c(&dir);
                 Ok(dir)
             }
             Err(error) => Err(OutputDirError { dir, error }),

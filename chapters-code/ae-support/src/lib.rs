@@ -2,8 +2,13 @@
 //!
 //! Each chapter crate tells its own story and leans on this crate for everything
 //! that is not the point of the chapter. Dependencies flow one way:
-//! [`training`] sits on [`batching`], which sits on [`data`], which sits on
-//! [`download`]; [`figures`] and [`checkpoint`] are leaves.
+//!
+//! - [`cli`] (the flags) sits on [`data`], [`training`], [`report`], [`paths`]
+//!   and [`interrupt`];
+//! - [`data`] sits on [`download`], [`idx`] and [`split`]; [`report`] on [`data`];
+//! - [`training`] sits on [`batching`] and [`progress`];
+//! - [`figures`] and [`checkpoint`] sit on [`atomic`];
+//! - [`losses`], [`summary`] and the rest are leaves.
 
 pub mod atomic;
 pub mod batching;
@@ -13,6 +18,7 @@ pub mod data;
 pub mod download;
 pub mod figures;
 pub mod idx;
+pub mod interrupt;
 pub mod losses;
 pub mod paths;
 pub mod progress;
