@@ -9,7 +9,9 @@ optimiser, batch size and kind of random images as
 
 Set KERAS_BACKEND=tensorflow (after `pip install tensorflow`) for the
 TensorFlow backend. `--models` and `--batch-size` work as in the bench
-command; the default is chapter 3's two models at batch 256.
+command; the default is chapter 3's two models at batch 256. `conv-chollet`
+and `conv-keras` are chapter 9's convolutional models, with logits out and
+the cross-entropy on logits, as in the Rust code.
 """
 
 import argparse
@@ -19,7 +21,6 @@ import time
 import keras
 import numpy as np
 
-SAMPLES = 60_000
 TIMED_EPOCHS = 3
 
 # name: (hidden layers as (width, activation), output activation, loss)
@@ -40,6 +41,41 @@ def synthetic_images(count, seed):
     images = 1.0 - rng.random((count, 784), dtype=np.float32)
     images[rng.random((count, 784)) < 0.8] = 0.0
     return images
+
+
+def conv(filters, activation="relu", padding="same"):
+    return keras.layers.Conv2D(filters, 3, activation=activation, padding=padding)
+
+
+def pool():
+    # "same" pads 7 rows to 8, as chapter 9's MaxPool2D<4, 4> does.
+    return keras.layers.MaxPooling2D(2, padding="same")
+
+
+# Chapter 9's models (src/models.rs), from rows of 784 to rows of 784 logits.
+CONV_MODELS = {
+    "conv-chollet": ("conv, Chollet (code 4×4×8)", lambda: [
+        conv(16), pool(), conv(8), pool(), conv(8), pool(),
+        conv(8), keras.layers.UpSampling2D(2),
+        conv(8), keras.layers.UpSampling2D(2),
+        conv(16, padding="valid"), keras.layers.UpSampling2D(2),
+        conv(1, activation=None),
+    ]),
+    "conv-keras": ("conv, keras.io (code 7×7×32)", lambda: [
+        conv(32), pool(), conv(32), pool(),
+        keras.layers.Conv2DTranspose(32, 3, strides=2, activation="relu", padding="same"),
+        keras.layers.Conv2DTranspose(32, 3, strides=2, activation="relu", padding="same"),
+        conv(1, activation=None),
+    ]),
+}
+
+
+def conv_autoencoder(layers):
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Reshape((28, 28, 1)),
+                              *layers(), keras.layers.Flatten()])
+    model.compile(optimizer="adam",
+                  loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    return model
 
 
 def autoencoder(hidden, output, loss):
@@ -96,28 +132,34 @@ class EpochTimer(keras.callbacks.Callback):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default="simple,deep",
-                        help="comma-separated: " + ",".join(MODELS))
+                        help="comma-separated: " + ",".join([*MODELS, *CONV_MODELS]))
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--samples", type=int, default=60_000, help="images per epoch")
     args = parser.parse_args()
     names = args.models.split(",")
-    unknown = [name for name in names if name not in MODELS]
+    known = [*MODELS, *CONV_MODELS]
+    unknown = [name for name in names if name not in known]
     if unknown:
-        parser.error(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(MODELS)}")
-    images = synthetic_images(SAMPLES, seed=7)
+        parser.error(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    images = synthetic_images(args.samples, seed=7)
     print(f"{processor()}; Keras {keras.__version__} on {keras.backend.backend()}; "
-          f"{SAMPLES} random MNIST-like images, batch {args.batch_size}, Adam; "
+          f"{args.samples} random MNIST-like images, batch {args.batch_size}, Adam; "
           f"median of {TIMED_EPOCHS} epochs after 1 warm-up")
     print("| model | s/epoch | loss, last epoch |")
     print("|---|---|---|")
     for name in names:
-        hidden, output, loss = MODELS[name]
-        model = autoencoder(hidden, output, loss)
+        if name in CONV_MODELS:
+            title, layers = CONV_MODELS[name]
+            model = conv_autoencoder(layers)
+        else:
+            hidden, output, loss = MODELS[name]
+            title, model = layout(hidden), autoencoder(hidden, output, loss)
         timer = EpochTimer()
         history = model.fit(images, images, batch_size=args.batch_size,
                             epochs=1 + TIMED_EPOCHS, shuffle=True, verbose=0,
                             callbacks=[timer])
         seconds = statistics.median(timer.seconds[1:])
-        print(f"| {layout(hidden)} | {seconds:.3f} | {history.history['loss'][-1]:.4f} |")
+        print(f"| {title} | {seconds:.3f} | {history.history['loss'][-1]:.4f} |")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ enum Command {
 
 #[derive(Parser, Clone)]
 struct EpochArgs {
-    /// Models to time.
+    /// Models to time: the dense ones by default; `conv-chollet` and
+    /// `conv-keras` are chapter 9's, in their plain build only.
     #[arg(long, value_delimiter = ',', default_values_t = Model::ALL.to_vec(), value_enum)]
     models: Vec<Model>,
     /// Builds to time: stock dfdx layers and losses, or the fused ones.
@@ -91,7 +92,7 @@ fn main() {
     println!("|---|---|---|---|---|---|---|---|");
     let rows = synthetic_images(args.samples, args.seed);
     for &model in &args.models {
-        for &build in &args.builds {
+        for &build in args.builds.iter().filter(|&&b| model.has_build(b)) {
             machine::reset_peak_rss();
             let timing = run(model, build, &rows, &args);
             print_row(model, build, &timing, &args, peak);

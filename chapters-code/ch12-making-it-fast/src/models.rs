@@ -1,4 +1,5 @@
-//! Every model the book trains, in its plain-dfdx build and its fused twin.
+//! Every model the book trains, in its plain-dfdx build and, for the dense
+//! ones, its fused twin.
 
 use crate::timing::Training;
 use ae_fast::{Fuse, FuseLayers, Fused};
@@ -16,6 +17,10 @@ pub use ch03_simple_autoencoder::SimpleAutoencoder;
 pub use ch06_sparse::models::KlAutoencoder;
 /// Chapter 7's linear autoencoder at MNIST's size.
 pub type LinearAutoencoder = ch07_linear_pca::model::LinearAutoencoder<784, 32>;
+/// Chapter 9's convolutional autoencoder after Chollet, with a 4×4×8 code.
+pub use ch09_convolutional::models::CholletAutoencoder as ConvCholletAutoencoder;
+/// Chapter 9's keras.io example, with transposed convolutions.
+pub use ch09_convolutional::models::KerasExampleAutoencoder as ConvKerasAutoencoder;
 
 /// The book's models, for the command line and the tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -30,9 +35,14 @@ pub enum Model {
     Sparse,
     /// Chapter 7: 784-32-784 without activations.
     Linear,
+    /// Chapter 9: Chollet's convolutional autoencoder (plain build only).
+    ConvChollet,
+    /// Chapter 9: the keras.io convolutional example (plain build only).
+    ConvKeras,
 }
 
 impl Model {
+    /// The dense models: the default of the bench, each with a fused twin.
     pub const ALL: [Model; 5] = [
         Model::Simple,
         Model::Deep,
@@ -40,6 +50,14 @@ impl Model {
         Model::Sparse,
         Model::Linear,
     ];
+
+    /// Chapter 9's convolutional models, which have no fused twin.
+    pub const CONV: [Model; 2] = [Model::ConvChollet, Model::ConvKeras];
+
+    /// Whether `build` of this model exists: the fused layers are dense.
+    pub fn has_build(self, build: Build) -> bool {
+        build == Build::Plain || !Model::CONV.contains(&self)
+    }
 
     /// The layer widths, as the tables print them.
     pub fn layout(self) -> &'static str {
@@ -49,17 +67,39 @@ impl Model {
             Model::CholletDeep => "784-128-64-32-64-128-784",
             Model::Sparse => "784-100-300-100-784",
             Model::Linear => "784-32-784 linear",
+            Model::ConvChollet => "conv, Chollet (code 4×4×8)",
+            Model::ConvKeras => "conv, keras.io (code 7×7×32)",
         }
     }
 
-    /// Inputs × outputs of every weight matrix, summed: a forward pass
-    /// costs twice this many floating-point operations per sample.
-    pub fn weights(self) -> usize {
+    /// Multiply-adds of a forward pass per sample: a forward pass costs
+    /// twice this many floating-point operations. A dense layer does one per
+    /// weight (inputs × outputs); a convolution one per weight at every
+    /// output position (a transposed one, at every input position).
+    pub fn multiply_adds(self) -> usize {
+        // A `k`×`k` convolution from `c_in` to `c_out` channels over `cells`.
+        let conv = |cells: usize, c_in: usize, c_out: usize| cells * c_in * c_out * 9;
         match self {
             Model::Simple | Model::Linear => 2 * 784 * 32,
             Model::Deep => 2 * (784 * 128 + 128 * 32),
             Model::CholletDeep => 2 * (784 * 128 + 128 * 64 + 64 * 32),
             Model::Sparse => 2 * (784 * 100 + 100 * 300),
+            Model::ConvChollet => {
+                conv(28 * 28, 1, 16)
+                    + conv(14 * 14, 16, 8)
+                    + conv(7 * 7, 8, 8)
+                    + conv(4 * 4, 8, 8)
+                    + conv(8 * 8, 8, 8)
+                    + conv(14 * 14, 8, 16)
+                    + conv(28 * 28, 16, 1)
+            }
+            Model::ConvKeras => {
+                conv(28 * 28, 1, 32)
+                    + conv(14 * 14, 32, 32)
+                    + conv(7 * 7, 32, 32)
+                    + conv(14 * 14, 32, 32)
+                    + conv(28 * 28, 32, 1)
+            }
         }
     }
 
@@ -69,7 +109,7 @@ impl Model {
     /// standard step's work, the yardstick for both builds, although the
     /// fused twin skips the first layer's input gradient.
     pub fn training_flops_per_sample(self) -> f64 {
-        6.0 * self.weights() as f64
+        6.0 * self.multiply_adds() as f64
     }
 }
 
@@ -104,7 +144,8 @@ pub trait WithModel {
 /// Builds `model` from `seed` with the loss its chapter trains it with, and
 /// hands chapter 3's trainer of it (Adam with Keras' defaults) to `job`: as
 /// it is for [`Build::Plain`], fused for [`Build::Fast`]. Both builds start
-/// from the same weights.
+/// from the same weights. The convolutional models have only the plain
+/// build (see [`Model::has_build`]); asking for their fused one panics.
 pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) -> W::Output {
     let dev = Cpu::seed_from_u64(seed);
     match model {
@@ -128,6 +169,14 @@ pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) ->
             let model = dev.build_module::<LinearAutoencoder, f32>();
             setup(model, MeanSquaredError, build, job)
         }
+        Model::ConvChollet => {
+            let model = dev.build_module::<ConvCholletAutoencoder, f32>();
+            setup_plain(model, build, job)
+        }
+        Model::ConvKeras => {
+            let model = dev.build_module::<ConvKerasAutoencoder, f32>();
+            setup_plain(model, build, job)
+        }
     }
 }
 
@@ -149,6 +198,22 @@ where
     }
 }
 // ANCHOR_END: builds
+
+/// Chapter 9's trainer of a convolutional `model`: chapter 3's, with the
+/// cross-entropy on logits.
+fn setup_plain<M, W>(model: M, build: Build, job: W) -> W::Output
+where
+    M: Autoencoder<784>,
+    W: WithModel,
+{
+    assert_eq!(
+        build,
+        Build::Plain,
+        "the convolutional models have no fused twin"
+    );
+    let optimizer = keras_adam(&model);
+    job.run(Trainer::new(model, optimizer, BinaryCrossEntropy))
+}
 
 #[cfg(test)]
 mod tests {
@@ -174,7 +239,7 @@ mod tests {
         let dev = Cpu::default();
         // Trainable parameters are the weights plus one bias per output.
         let check = |model: Model, params: usize, biases: usize| {
-            assert_eq!(model.weights() + biases, params, "{model:?}");
+            assert_eq!(model.multiply_adds() + biases, params, "{model:?}");
         };
         check(
             Model::Simple,
