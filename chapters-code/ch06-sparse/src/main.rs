@@ -11,18 +11,17 @@
 
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::data::Dataset;
-use ae_support::data::IMAGE_PIXELS;
 use ae_support::report::provenance;
-use ch05_denoising::geron::{geron_config, geron_fashion_split, mean_squared_error, predict};
+use ch05_denoising::geron::{geron_config, geron_fashion_split, mean_squared_error};
 use ch06_sparse::geron::{
-    GERON_CODE, GERON_L1, GERON_SPARSE_EPOCHS, train_geron_sparse, train_kl_with_nadam,
+    GERON_CODE, GERON_L1, GERON_SPARSE_EPOCHS, GeronSparseAutoencoder, fit_with_nadam,
 };
 use ch06_sparse::report::{
     Experiment, GeronRun, Outcome, geron_results_text, results_text, write_figures,
 };
 use ch06_sparse::{
     CodeStats, KL_CODE_SIZE, KlAutoencoder, Reconstruction, SimpleAutoencoder, Sparsity,
-    TargetActivation, Weight, encode_all, l1_activity_of, train_and_measure,
+    TargetActivation, Weight, encode_all, train_and_measure,
 };
 use clap::{CommandFactory, Parser};
 use dfdx::prelude::*;
@@ -217,50 +216,49 @@ fn geron(common: &CommonArgs) -> RunResult {
         ae_support::report::trained_and_evaluated_on(&train, &eval)
     );
     let config = geron_config(GERON_SPARSE_EPOCHS, &common.fit_config());
-    println!("training Géron's sparse model (L1 penalty, λ = {GERON_L1})");
-    let l1 = train_geron_sparse(&train.pixels, &eval.pixels, &config, GERON_L1)?;
-    let codes = predict::<_, IMAGE_PIXELS, GERON_CODE>(&l1.model.0, &eval.pixels);
-    let l1_run = GeronRun {
+    let mut runs = Vec::new();
+    let l1 = Sparsity::L1 { lambda: GERON_L1 };
+    println!("training Géron's sparse model ({l1})");
+    let model = Cpu::seed_from_u64(config.seed).build_module::<GeronSparseAutoencoder, f32>();
+    let trained = fit_with_nadam(model, &train.pixels, &eval.pixels, &config, l1)?;
+    let codes = encode_all(&trained.model.0, &eval.pixels);
+    runs.push(GeronRun {
         label: format!("784-100-300 sigmoid, L1 λ = {GERON_L1}"),
-        mse: l1.validation_mse,
-        // The history's validation numbers are the MSE alone.
-        loss: l1.validation_mse + GERON_L1 * l1_activity_of(&codes, GERON_CODE),
+        mse: mean_squared_error(&trained.model, &eval.pixels, &eval.pixels),
+        loss: last(&trained.history.validation_loss),
         stats: CodeStats::of(&codes, GERON_CODE),
-        history: l1.history,
-    };
+        history: trained.history,
+    });
 
     let (beta, target) = (Weight::GERON_BETA.get(), TargetActivation::GERON.get());
-    println!("training the KL model with Nadam (KL penalty, β = {beta}, target {target})");
-    let kl = train_kl_with_nadam(&train.pixels, &eval.pixels, &config, beta, target)?;
-    let codes = encode_all(&kl.model.0, &eval.pixels);
-    let kl_run = GeronRun {
+    let kl = Sparsity::Kl { beta, target };
+    println!("training the KL model with Nadam ({kl})");
+    let model = Cpu::seed_from_u64(config.seed).build_module::<KlAutoencoder, f32>();
+    let trained = fit_with_nadam(model, &train.pixels, &eval.pixels, &config, kl)?;
+    let codes = encode_all(&trained.model.0, &eval.pixels);
+    runs.push(GeronRun {
         label: format!("784-100-300 sigmoid, KL β = {beta}, target {target}"),
-        mse: mean_squared_error(&kl.model, &eval.pixels, &eval.pixels),
-        loss: kl
-            .history
-            .validation_loss
-            .last()
-            .copied()
-            .unwrap_or(f32::NAN),
+        mse: mean_squared_error(&trained.model, &eval.pixels, &eval.pixels),
+        loss: last(&trained.history.validation_loss),
         stats: CodeStats::of(&codes, KL_CODE_SIZE),
-        history: kl.history,
-    };
+        history: trained.history,
+    });
 
     let settings = format!(
         "784-100-300-100-784 (ReLU, sigmoid code, ReLU, linear output), MSE, Nadam (Keras 3 \
          defaults), {} epochs, batch {}, seed {}",
         config.epochs, config.batch_size, config.seed
     );
-    let text = geron_results_text(
-        &provenance("ch06-sparse", &train, &eval),
-        &settings,
-        &[l1_run, kl_run],
-    );
+    let text = geron_results_text(&provenance("ch06-sparse", &train, &eval), &settings, &runs);
     print!("\n{text}");
     let results = figures.join("geron-fashion-results.txt");
     ae_support::atomic::write_file(&results, &text)?;
     println!("wrote {}", ae_support::paths::shown(&results).display());
     Ok(())
+}
+
+fn last(losses: &[f32]) -> f32 {
+    losses.last().copied().unwrap_or(f32::NAN)
 }
 
 /// What the models share, and the sparse models' labels and penalties.
