@@ -201,7 +201,7 @@ where
 
 /// Chapter 9's trainer of a convolutional `model`: chapter 3's, with the
 /// cross-entropy on logits.
-fn setup_plain<M, W>(model: M, build: Build, job: W) -> W::Output
+pub fn setup_plain<M, W>(model: M, build: Build, job: W) -> W::Output
 where
     M: Autoencoder<784>,
     W: WithModel,
