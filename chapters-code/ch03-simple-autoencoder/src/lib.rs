@@ -28,6 +28,9 @@ pub use model::{
     DeepEncoder, DeepModel, IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder,
     SimpleModel, WithModel,
 };
+/// The one step from a plain dfdx model, optimiser and loss to the fused
+/// twins that the programs train (chapter 12 explains them).
+pub use ae_fast::{Fuse, FuseLayers, Fused, unfuse};
 pub use report::OptimizerChoice;
 pub use training::{
     Autoencoder, EVAL_BATCH, KERAS_ADAM, TracedBatch, Trainable, Trainer, evaluate,
