@@ -23,14 +23,14 @@ pub mod saved_weights;
 pub mod toy;
 pub mod training;
 
+/// The one step from a plain dfdx model, optimiser and loss to the fused
+/// twins that the programs train (chapter 12 explains them).
+pub use ae_fast::{Fuse, FuseLayers, Fused, unfuse};
 pub use model::{
     Architecture, Built, CODE_SIZE, CholletDeepAutoencoder, DeepAutoencoder, DeepDecoder,
     DeepEncoder, DeepModel, IMAGE_PIXELS, SimpleAutoencoder, SimpleDecoder, SimpleEncoder,
     SimpleModel, WithModel,
 };
-/// The one step from a plain dfdx model, optimiser and loss to the fused
-/// twins that the programs train (chapter 12 explains them).
-pub use ae_fast::{Fuse, FuseLayers, Fused, unfuse};
 pub use report::OptimizerChoice;
 pub use training::{
     Autoencoder, EVAL_BATCH, KERAS_ADAM, TracedBatch, Trainable, Trainer, evaluate,
