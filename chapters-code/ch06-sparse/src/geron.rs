@@ -7,11 +7,11 @@
 //! be hard: the penalty, not the width, is what forces most of the 300
 //! units to stay near zero for any one image.
 
-use crate::training::{Sparsity, Trained, evaluate, sparse_step};
-use ae_support::batching::{Batch, gather};
+use crate::training::{Sparsity, Trained, train_sparse};
+use ae_support::batching::Batch;
 use ae_support::data::IMAGE_PIXELS;
 use ae_support::losses::MeanSquaredError;
-use ae_support::training::{FitConfig, TrainError, fit};
+use ae_support::training::{FitConfig, TrainError};
 use ch03_simple_autoencoder::TracedBatch;
 use ch05_denoising::nadam::{KERAS_NADAM, Nadam};
 use dfdx::nn::modules::TensorCollection;
@@ -42,7 +42,7 @@ pub const GERON_SPARSE_EPOCHS: usize = 10;
 
 // ANCHOR: fit_with_nadam
 /// Trains `model`, an encoder `.0` with a `C`-wide code and a decoder `.1`,
-/// as Géron trains his sparse models: Listing 6-2's step ([`sparse_step`])
+/// as Géron trains his sparse models: Listing 6-2's step ([`crate::sparse_step`])
 /// on the mean squared error plus `sparsity`, with Nadam (Keras 3's
 /// defaults) updating the plain dfdx model. The validation loss includes
 /// the penalty, as Keras reports it.
@@ -60,28 +60,17 @@ where
         + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
     (E, D): TensorCollection<f32, Cpu>,
 {
-    let dev = Cpu::default();
-    let grads = model.alloc_grads();
     let optimizer = Nadam::new(&model, KERAS_NADAM);
-    let mut state = (model, optimizer, grads);
-    let loss = MeanSquaredError;
-    let history = fit(
-        &mut state,
+    let (model, history) = train_sparse(
+        model,
+        optimizer,
+        &MeanSquaredError,
+        train,
+        validation,
         config,
-        train.len() / IMAGE_PIXELS,
-        |(model, optimizer, grads), indices| {
-            let batch: Batch<IMAGE_PIXELS> = gather(&dev, train, indices);
-            sparse_step(model, optimizer, grads, batch, &loss, sparsity).total()
-        },
-        |(model, _, _)| {
-            let losses = evaluate(model, validation, &loss, sparsity, config.batch_size);
-            Some(losses.total())
-        },
+        sparsity,
     )?;
-    Ok(Trained {
-        model: state.0,
-        history,
-    })
+    Ok(Trained { model, history })
 }
 // ANCHOR_END: fit_with_nadam
 

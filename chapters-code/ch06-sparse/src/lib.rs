@@ -30,5 +30,5 @@ pub use settings::{TargetActivation, Weight};
 pub use stats::CodeStats;
 pub use training::{
     Losses, Reconstruction, Sparsity, Trained, encode_all, evaluate, fit_sparse, outputs,
-    sparse_step, train_and_measure,
+    sparse_step, train_and_measure, train_sparse,
 };

@@ -257,10 +257,39 @@ where
     D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>
         + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
 {
-    let dev = Cpu::default();
     let optimizer = keras_adam(&model);
     // Train the fused twins of the model, the optimiser and the loss.
     let (model, optimizer, loss) = (model.fuse(), optimizer.fuse(), reconstruction.fuse());
+    let (model, history) =
+        train_sparse(model, optimizer, &loss, train, validation, config, sparsity)?;
+    Ok(Trained {
+        model: unfuse(model),
+        history,
+    })
+}
+
+/// The loop under every sparse run: shuffled batches of `train`, each one
+/// [`sparse_step`] with `optimizer` on `reconstruction` plus `sparsity`, and
+/// the total loss on `validation` after every epoch.
+pub fn train_sparse<E, D, O, L, const C: usize>(
+    model: (E, D),
+    optimizer: O,
+    reconstruction: &L,
+    train: &[f32],
+    validation: &[f32],
+    config: &FitConfig,
+    sparsity: Sparsity,
+) -> Result<((E, D), History), TrainError>
+where
+    E: ModuleMut<TracedBatch<IMAGE_PIXELS>, Output = TracedBatch<C>>
+        + Module<Batch<IMAGE_PIXELS>, Output = Batch<C>>,
+    D: ModuleMut<TracedBatch<C>, Output = TracedBatch<IMAGE_PIXELS>>
+        + Module<Batch<C>, Output = Batch<IMAGE_PIXELS>>,
+    (E, D): TensorCollection<f32, Cpu>,
+    O: Optimizer<(E, D), Cpu, f32>,
+    L: Loss,
+{
+    let dev = Cpu::default();
     let grads = model.alloc_grads();
     let mut state = (model, optimizer, grads);
     let history = fit(
@@ -269,17 +298,20 @@ where
         train.len() / IMAGE_PIXELS,
         |(model, optimizer, grads), indices| {
             let batch: Batch<IMAGE_PIXELS> = gather(&dev, train, indices);
-            sparse_step(model, optimizer, grads, batch, &loss, sparsity).total()
+            sparse_step(model, optimizer, grads, batch, reconstruction, sparsity).total()
         },
         |(model, _, _)| {
-            let losses = evaluate(model, validation, &loss, sparsity, config.batch_size);
+            let losses = evaluate(
+                model,
+                validation,
+                reconstruction,
+                sparsity,
+                config.batch_size,
+            );
             Some(losses.total())
         },
     )?;
-    Ok(Trained {
-        model: unfuse(state.0),
-        history,
-    })
+    Ok((state.0, history))
 }
 // ANCHOR_END: fit_sparse
 
