@@ -10,7 +10,7 @@ use ae_support::split::{Part, Split};
 use ae_support::training::{FitConfig, History};
 use ch03_simple_autoencoder::adadelta::{self, Adadelta};
 use ch03_simple_autoencoder::report::{Halves, Outcome, results_text, write_figures};
-use ch03_simple_autoencoder::saved_weights::{TrainedOn, weights_file};
+use ch03_simple_autoencoder::saved_weights::{self, TrainedOn, weights_file};
 use ch03_simple_autoencoder::toy::toy_experiment;
 use ch03_simple_autoencoder::{
     Architecture, EVAL_BATCH, IMAGE_PIXELS, OptimizerChoice, SimpleAutoencoder, Trainable,
@@ -47,7 +47,7 @@ static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
     ae_fast::threads::main_thread_joins_pool();
-    let cli: Cli = ae_support::cli::parse(&[("epochs", "50"), ("batch_size", "256")]);
+    let cli: Cli = ae_support::cli::parse(&saved_weights::DEFAULTS);
     ae_support::cli::exit_code(run(cli))
 }
 

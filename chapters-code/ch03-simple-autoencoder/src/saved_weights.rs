@@ -3,6 +3,11 @@
 use crate::model::Architecture;
 use std::path::{Path, PathBuf};
 
+/// Chapter 3's command-line defaults, Chollet's 50 epochs in batches of 256.
+/// Chapter 4 starts from the same ones, so that the weights it finds (or
+/// trains) are the ones chapter 3 saves when run without flags.
+pub const DEFAULTS: [(&str, &str); 2] = [("epochs", "50"), ("batch_size", "256")];
+
 /// `<dir>/ch03-<run>.safetensors`, where `dir` defaults to
 /// `target/checkpoints` under the workspace root, whichever folder the
 /// command runs from, and `run` names the model and its optimiser

@@ -4,7 +4,7 @@
 use ae_support::cli::{CommonArgs, RunResult};
 use ae_support::losses::BinaryCrossEntropy;
 use ae_support::report::provenance;
-use ch03_simple_autoencoder::saved_weights::default_checkpoint;
+use ch03_simple_autoencoder::saved_weights::{DEFAULTS, default_checkpoint};
 use ch03_simple_autoencoder::{Architecture, CODE_SIZE, EVAL_BATCH, evaluate, reconstruct};
 use ch04_encoder_split::report::{CodeMap, results_text, write_figures};
 use ch04_encoder_split::{Provenance, decode, decoder, encode, encoder, load_or_train};
@@ -34,8 +34,7 @@ static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
 fn main() -> ExitCode {
     ae_support::cli::exit_quietly_on_closed_pipe();
     ae_fast::threads::main_thread_joins_pool();
-    // Chapter 3's defaults, so that its saved weights are the ones asked for.
-    let cli: Cli = ae_support::cli::parse(&[("epochs", "50"), ("batch_size", "256")]);
+    let cli: Cli = ae_support::cli::parse(&DEFAULTS);
     ae_support::cli::exit_code(run(cli))
 }
 

@@ -267,15 +267,22 @@ pub struct GeronRun {
 /// settings, then one row per model.
 pub fn geron_results_text(provenance: &str, settings: &str, runs: &[GeronRun]) -> String {
     let mut t = format!("{provenance}settings: {settings}\n\n");
+    // The model column is as wide as its longest label, so the columns line up.
+    let width = runs
+        .iter()
+        .map(|run| run.label.chars().count())
+        .chain(["model".len()])
+        .max()
+        .unwrap_or_default();
     let _ = writeln!(
         t,
-        "  {:<44} {:>9} {:>10} {:>10} {:>11} {:>8}",
+        "  {:<width$} {:>9} {:>10} {:>10} {:>11} {:>8}",
         "model", "val MSE", "val loss", "mean code", "codes <0.05", "time"
     );
     for run in runs {
         let _ = writeln!(
             t,
-            "  {:<44} {:>9.4} {:>10.4} {:>10.3} {:>11} {:>6.0} s",
+            "  {:<width$} {:>9.4} {:>10.4} {:>10.3} {:>11} {:>6.0} s",
             run.label,
             run.mse,
             run.loss,
@@ -286,4 +293,29 @@ pub fn geron_results_text(provenance: &str, settings: &str, runs: &[GeronRun]) -
     }
     t.push_str("(MSE per pixel; val loss includes the penalty)\n");
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geron_rows_line_up_whatever_the_label_lengths() {
+        let run = |label: &str| GeronRun {
+            label: label.to_string(),
+            history: History::default(),
+            mse: 0.01,
+            loss: 0.02,
+            stats: CodeStats::of(&[0.0, 0.5], 2),
+        };
+        let long = "a label longer than the column it used to have, by far";
+        let text = geron_results_text("", "", &[run("short"), run(long)]);
+        let ends: Vec<usize> = text
+            .lines()
+            .filter(|line| line.ends_with(" s") || line.ends_with("time"))
+            .map(str::len)
+            .collect();
+        assert_eq!(ends.len(), 3, "{text}");
+        assert!(ends.iter().all(|&end| end == ends[0]), "{text}");
+    }
 }
