@@ -56,6 +56,7 @@ impl<M: TensorCollection<f32, Cpu>> Optimizer<M, Cpu, f32> for Adam<M> {
         module: &mut M,
         gradients: &Gradients<f32, Cpu>,
     ) -> Result<(), OptimizerUpdateError<CpuError>> {
+        super::threads::keep_a_worker_awake();
         self.t = self.t.checked_add(1).expect("fewer than 2^31 updates");
         let mut step = Step {
             adam: self,

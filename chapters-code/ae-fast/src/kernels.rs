@@ -211,6 +211,8 @@ pub fn dense_forward(
     y: &mut [f32],
     inputs: usize,
 ) {
+    // The first operation of a step: from here on the pool is busy.
+    crate::threads::keep_a_worker_awake();
     with_activation!(activation, dense_forward_with(x, weight, bias, y, inputs))
 }
 
@@ -488,6 +490,7 @@ pub fn loss_sum<L: PointwiseLoss>(
         targets.len(),
         "predictions and targets differ in length"
     );
+    crate::threads::keep_a_worker_awake();
     let task =
         rows_per_task_of_at_least(predictions.len(), SUM_BLOCK, HEAVY_PARALLEL_MIN) * SUM_BLOCK;
     match grad {
