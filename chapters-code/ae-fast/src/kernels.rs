@@ -246,8 +246,9 @@ fn dense_forward_with<A: Activation>(
 }
 
 /// Below this many floating-point operations a matrix product runs on one
-/// thread.
-const PARALLEL_MIN_FLOPS: usize = 1 << 21;
+/// thread. With a worker kept awake (see `threads`) a hand-over costs
+/// little, so even batch 32's smallest products are worth splitting.
+const PARALLEL_MIN_FLOPS: usize = 1 << 19;
 
 simd_dispatch!(bias_activation_block, bias_activation_rows, <A: Activation>, (block: &mut [f32], bias: &[f32]) -> ());
 
