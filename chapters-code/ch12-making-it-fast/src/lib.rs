@@ -4,8 +4,10 @@
 //! autoencoders, chapter 6's sparse one and chapter 7's linear one. Each
 //! comes in two builds ([`models`]): the chapter's own, dfdx's layers,
 //! `Adam` and losses, and its fused twin (`ae_fast::Fuse`); [`timing`] trains
-//! either for whole epochs, with the figures of merit [`machine`] supplies.
+//! either for whole epochs, with the figures of merit [`machine`] supplies;
+//! [`compare`] sets them beside Keras 3, round by round.
 
+pub mod compare;
 pub mod machine;
 pub mod models;
 pub mod timing;

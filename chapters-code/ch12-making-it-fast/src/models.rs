@@ -1,7 +1,7 @@
 //! Every model the book trains, in its plain-dfdx build and, for the dense
 //! ones, its fused twin.
 
-use crate::timing::Training;
+use crate::timing::{Timing, Training, time_epochs};
 use ae_fast::{Fuse, FuseLayers, Fused};
 use ae_support::losses::{BinaryCrossEntropy, Loss, MeanSquaredError};
 use ch03_simple_autoencoder::{Autoencoder, Trainer, keras_adam};
@@ -178,6 +178,38 @@ pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) ->
             setup_plain(model, build, job)
         }
     }
+}
+
+/// Trains a fresh `model` in `build` on `rows` for one warm-up epoch and
+/// `epochs` timed ones, in batches of `batch_size`.
+pub fn time_model(
+    model: Model,
+    build: Build,
+    rows: &[f32],
+    batch_size: usize,
+    epochs: usize,
+    seed: u64,
+) -> Timing {
+    /// [`time_epochs`] of whichever model it is given.
+    struct Epochs<'a> {
+        rows: &'a [f32],
+        batch_size: usize,
+        epochs: usize,
+        seed: u64,
+    }
+    impl WithModel for Epochs<'_> {
+        type Output = Timing;
+        fn run<T: Training>(self, training: T) -> Timing {
+            time_epochs(training, self.rows, self.batch_size, self.epochs, self.seed)
+        }
+    }
+    let job = Epochs {
+        rows,
+        batch_size,
+        epochs,
+        seed,
+    };
+    build_and(model, build, seed, job)
 }
 
 /// Chapter 3's trainer of `model`, the way its chapter builds it, or its
