@@ -56,7 +56,7 @@ impl<M: TensorCollection<f32, Cpu>> Optimizer<M, Cpu, f32> for Adam<M> {
         module: &mut M,
         gradients: &Gradients<f32, Cpu>,
     ) -> Result<(), OptimizerUpdateError<CpuError>> {
-        super::threads::keep_a_worker_awake();
+        super::threads::keep_workers_awake();
         self.t = self.t.checked_add(1).expect("fewer than 2^31 updates");
         let mut step = Step {
             adam: self,
@@ -104,11 +104,13 @@ impl<M> TensorVisitor<f32, Cpu> for Step<'_, M> {
         let (mut values, mut grad) = (Buffer::new(n), Buffer::new(n));
         // The two copies out of dfdx (three passes over memory: `get` clones
         // the gradient first) are a third of a batch-32 update: one per core.
+        // The calling thread takes the longer one, so that it does not wait
+        // (and perhaps fall asleep) for the other.
         let gradients = self.gradients;
         let param_ref = &*param;
         rayon::join(
-            || param_ref.copy_into(&mut values),
             || gradients.get(param_ref).copy_into(&mut grad),
+            || param_ref.copy_into(&mut values),
         );
         // Checks, too, that the moments still fit the model's tensors.
         kernels::adam_update(&self.adam.cfg, self.adam.t, &mut values, &grad, m, v);

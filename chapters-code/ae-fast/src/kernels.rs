@@ -212,7 +212,7 @@ pub fn dense_forward(
     inputs: usize,
 ) {
     // The first operation of a step: from here on the pool is busy.
-    crate::threads::keep_a_worker_awake();
+    crate::threads::keep_workers_awake();
     with_activation!(activation, dense_forward_with(x, weight, bias, y, inputs))
 }
 
@@ -491,7 +491,7 @@ pub fn loss_sum<L: PointwiseLoss>(
         targets.len(),
         "predictions and targets differ in length"
     );
-    crate::threads::keep_a_worker_awake();
+    crate::threads::keep_workers_awake();
     let task =
         rows_per_task_of_at_least(predictions.len(), SUM_BLOCK, HEAVY_PARALLEL_MIN) * SUM_BLOCK;
     match grad {

@@ -8,7 +8,8 @@
 //! the main thread is one of the workers, a call starts on it at once and
 //! only the half that another worker takes crosses threads.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 // ANCHOR: main_thread_joins
@@ -28,11 +29,16 @@ pub fn main_thread_joins_pool() {
 /// How long a worker kept awake goes on looking for work after its last job.
 const AWAKE_FOR: Duration = Duration::from_millis(2);
 
-/// Whether a worker is being kept awake (or a job to do it is on its way).
-static AWAKE: AtomicBool = AtomicBool::new(false);
+/// The jobs sent to keep workers awake that have not finished yet.
+static PENDING: AtomicUsize = AtomicUsize::new(0);
 
-/// Keeps one of the pool's other threads awake, looking for work, for as
-/// long as work keeps coming and [`AWAKE_FOR`] after.
+thread_local! {
+    /// Whether this thread is already looking for work.
+    static LOOKING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Keeps the pool's other threads awake, looking for work, for as long as
+/// work keeps coming and [`AWAKE_FOR`] after.
 ///
 /// An idle rayon worker soon goes to sleep, and the next `join` from the
 /// main thread must wake it with a system call, which on a virtual machine
@@ -40,23 +46,29 @@ static AWAKE: AtomicBool = AtomicBool::new(false);
 /// training step alternates short parallel operations with short pieces of
 /// work on the main thread, so without this the worker sleeps and is woken
 /// several times a step. The fused operations call this on entry; it costs
-/// one atomic load when a worker is already awake. The price is a core that
-/// spins for up to [`AWAKE_FOR`] after training stops.
-pub fn keep_a_worker_awake() {
-    if AWAKE.load(Ordering::Relaxed)
-        || rayon::current_num_threads() < 2
-        || AWAKE.swap(true, Ordering::Relaxed)
+/// one atomic load while the workers are awake. The price is cores that
+/// spin for up to [`AWAKE_FOR`] after training stops.
+pub fn keep_workers_awake() {
+    let threads = rayon::current_num_threads();
+    if threads < 2
+        || PENDING.load(Ordering::Relaxed) > 0
+        || PENDING
+            .compare_exchange(0, threads, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
     {
         return;
     }
     let caller = std::thread::current().id();
-    rayon::spawn(move || {
-        // The caller itself may pick the job up while it waits inside the
-        // pool; spinning there would keep it from returning to its own work.
-        if std::thread::current().id() != caller {
+    // One job per thread of the pool, each run by its own thread.
+    rayon::spawn_broadcast(move |_| {
+        // The caller runs its copy when it next waits inside the pool:
+        // looking for work there would keep it from its own. A thread that
+        // is looking already runs a new copy from inside its loop.
+        if std::thread::current().id() != caller && !LOOKING.replace(true) {
             look_for_work();
+            LOOKING.set(false);
         }
-        AWAKE.store(false, Ordering::Relaxed);
+        PENDING.fetch_sub(1, Ordering::Relaxed);
     });
 }
 
@@ -79,14 +91,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_worker_kept_awake_takes_work_and_then_rests() {
-        keep_a_worker_awake();
+    fn workers_kept_awake_take_work_and_then_rest() {
+        keep_workers_awake();
         let (a, b) = rayon::join(|| (0..1000).sum::<u64>(), || (0..2000).sum::<u64>());
         assert_eq!((a, b), (499_500, 1_999_000));
         // Without more work the worker stops spinning soon after. (Other
         // tests of this binary may keep one awake for a while too.)
         let start = Instant::now();
-        while AWAKE.load(Ordering::Relaxed) {
+        while PENDING.load(Ordering::Relaxed) > 0 {
             assert!(start.elapsed() < Duration::from_secs(60), "still spinning");
             std::thread::sleep(Duration::from_millis(1));
         }

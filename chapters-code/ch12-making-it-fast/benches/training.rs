@@ -1,6 +1,7 @@
 //! `cargo bench -p ch12-making-it-fast`: one training step of every model of
 //! the book (plain dfdx and fast builds, batches of 256 and 32), encoder
-//! inference, single matrix products, and reading the 60,000-image IDX file.
+//! inference, single matrix products, the fused layer's kernels, and reading
+//! the 60,000-image IDX file.
 
 use ae_fast::Fuse;
 use ae_fast::matmul::{MatRef, matmul};
@@ -113,6 +114,46 @@ fn product<const M: usize, const K: usize, const N: usize>(group: &mut Benchmark
     });
 }
 
+/// The fused layer's two kernels at the deep autoencoder's two large layers
+/// (784 → 128 and 128 → 784, batch 256), as a training step calls them: the
+/// work split between the threads, with a worker kept awake. The first
+/// layer's backward pass computes no input gradient, as in training. The
+/// throughput is in floating-point operations, so criterion's rate is the
+/// kernels' GFLOP/s.
+fn fused_layer_kernels(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fused_layer");
+    fused_layer::<784, 128>(&mut group, false);
+    fused_layer::<128, 784>(&mut group, true);
+    group.finish();
+}
+
+fn fused_layer<const I: usize, const O: usize>(
+    group: &mut BenchmarkGroup<WallTime>,
+    input_gradient: bool,
+) {
+    use ae_fast::kernels::{ActivationKind, dense_backward, dense_forward};
+    const BATCH: usize = 256;
+    let values = |n: usize| synthetic_images(n.div_ceil(784), 5)[..n].to_vec();
+    let (x, weight, delta) = (values(BATCH * I), values(O * I), values(BATCH * O));
+    let (bias, mut y) = (vec![0.1; O], vec![0.0; BATCH * O]);
+    let (mut grad_weight, mut grad_x) = (vec![0.0; O * I], vec![0.0; BATCH * I]);
+    let products = if input_gradient { 2 } else { 1 };
+    let name = format!("{I}-{O}, batch {BATCH}");
+    group.throughput(Throughput::Elements((2 * BATCH * I * O) as u64));
+    group.bench_function(BenchmarkId::new("forward", &name), |b| {
+        b.iter(|| dense_forward(ActivationKind::Relu, &x, &weight, &bias, &mut y, I))
+    });
+    group.throughput(Throughput::Elements((2 * BATCH * I * O * products) as u64));
+    group.bench_function(BenchmarkId::new("backward", &name), |b| {
+        b.iter(|| {
+            // In training the forward pass has woken it.
+            ae_fast::threads::keep_workers_awake();
+            let grad_x = input_gradient.then_some(&mut grad_x[..]);
+            dense_backward(&delta, &x, &weight, &mut grad_weight, grad_x, I)
+        })
+    });
+}
+
 /// An IDX image file of 60,000 random 28 × 28 images, as MNIST's training
 /// file is laid out, raw and gzip-compressed.
 fn write_idx_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -168,6 +209,6 @@ static ALLOCATOR: ae_fast::Allocator = ae_fast::Allocator;
 criterion_group! {
     name = benches;
     config = config();
-    targets = train_steps, encoder_inference, products, idx_parsing
+    targets = train_steps, encoder_inference, products, fused_layer_kernels, idx_parsing
 }
 criterion_main!(benches);

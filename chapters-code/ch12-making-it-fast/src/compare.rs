@@ -206,7 +206,7 @@ pub fn results_file_name(vector_width: &str) -> String {
         .unwrap_or(vector_width)
         .to_lowercase()
         .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
-    format!("compare-{kind}.md")
+    format!("compare-{kind}.txt")
 }
 
 #[cfg(test)]
@@ -260,11 +260,11 @@ mod tests {
     fn each_vector_width_has_its_own_file() {
         assert_eq!(
             results_file_name("AVX-512, 16 f32 per vector"),
-            "compare-avx-512.md"
+            "compare-avx-512.txt"
         );
         assert_eq!(
             results_file_name("AVX2 and FMA, 8 f32 per vector"),
-            "compare-avx2-and-fma.md"
+            "compare-avx2-and-fma.txt"
         );
     }
 }

@@ -180,6 +180,25 @@ pub fn build_and<W: WithModel>(model: Model, build: Build, seed: u64, job: W) ->
     }
 }
 
+/// Chapter 3's trainer of `model`, the way its chapter builds it, or its
+/// fused twin.
+fn setup<M, L, W>(model: M, loss: L, build: Build, job: W) -> W::Output
+where
+    M: FuseLayers + Autoencoder<784>,
+    Fused<M>: Autoencoder<784>,
+    L: Loss + Fuse,
+    Fused<L>: Loss,
+    W: WithModel,
+{
+    let optimizer = keras_adam(&model);
+    let trainer = Trainer::new(model, optimizer, loss);
+    match build {
+        Build::Plain => job.run(trainer),
+        Build::Fast => job.run(trainer.fuse()),
+    }
+}
+// ANCHOR_END: builds
+
 /// Trains a fresh `model` in `build` on `rows` for one warm-up epoch and
 /// `epochs` timed ones, in batches of `batch_size`.
 pub fn time_model(
@@ -211,25 +230,6 @@ pub fn time_model(
     };
     build_and(model, build, seed, job)
 }
-
-/// Chapter 3's trainer of `model`, the way its chapter builds it, or its
-/// fused twin.
-fn setup<M, L, W>(model: M, loss: L, build: Build, job: W) -> W::Output
-where
-    M: FuseLayers + Autoencoder<784>,
-    Fused<M>: Autoencoder<784>,
-    L: Loss + Fuse,
-    Fused<L>: Loss,
-    W: WithModel,
-{
-    let optimizer = keras_adam(&model);
-    let trainer = Trainer::new(model, optimizer, loss);
-    match build {
-        Build::Plain => job.run(trainer),
-        Build::Fast => job.run(trainer.fuse()),
-    }
-}
-// ANCHOR_END: builds
 
 /// Chapter 9's trainer of a convolutional `model`: chapter 3's, with the
 /// cross-entropy on logits.
