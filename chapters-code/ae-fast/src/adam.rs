@@ -108,7 +108,8 @@ impl<M> TensorVisitor<f32, Cpu> for Step<'_, M> {
         // (and perhaps fall asleep) for the other.
         let gradients = self.gradients;
         let param_ref = &*param;
-        rayon::join(
+        kernels::copy_both(
+            2 * n,
             || gradients.get(param_ref).copy_into(&mut grad),
             || param_ref.copy_into(&mut values),
         );

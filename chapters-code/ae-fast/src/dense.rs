@@ -114,7 +114,8 @@ impl<const I: usize, const O: usize, A: Activation> DenseLayer<I, O, A> {
         let (batch, _) = *x.shape();
         let (mut x_values, mut weight) =
             (Buffer::new(x.shape().num_elements()), Buffer::new(O * I));
-        rayon::join(
+        kernels::copy_both(
+            x_values.len() + weight.len(),
             || x.copy_into(&mut x_values),
             || self.weight.copy_into(&mut weight),
         );

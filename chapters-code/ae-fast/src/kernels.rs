@@ -16,6 +16,18 @@ use rayon::prelude::*;
 /// to another thread costs a few microseconds.
 const PARALLEL_MIN: usize = 32 * 1024;
 
+/// Runs the copies `a` and `b`, of `values` values in all: side by side on
+/// two threads, or, when they are too small to be worth a hand-over, one
+/// after the other on the calling thread.
+pub fn copy_both(values: usize, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    if values >= 2 * PARALLEL_MIN {
+        rayon::join(a, b);
+    } else {
+        a();
+        b();
+    }
+}
+
 /// Values summed in `f32` before the sum moves to `f64`.
 const SUM_BLOCK: usize = 1024;
 
@@ -89,8 +101,9 @@ pub fn rows_per_task(len: usize, width: usize) -> usize {
 /// root and a division per value; the losses, with an `exp`) run on one
 /// thread: they spend about 30 times longer per value than a copy, so a
 /// fraction as many values pays for a hand-over to another thread. At batch
-/// 32 this splits the update of every weight matrix and the loss in two.
-const HEAVY_PARALLEL_MIN: usize = 4 * 1024;
+/// 32 this splits the update of the deep models' large weight matrices in
+/// two, and leaves the loss over 32 × 784 values on one thread.
+const HEAVY_PARALLEL_MIN: usize = 16 * 1024;
 
 /// [`rows_per_task`] with tasks of at least `min` values.
 fn rows_per_task_of_at_least(len: usize, width: usize, min: usize) -> usize {
@@ -226,10 +239,10 @@ fn dense_forward_with<A: Activation>(
     let outputs = bias.len();
     let rows = x.len() / inputs;
     let flops = 2 * rows * inputs * outputs;
-    let rows_per_block = if flops < 2 * PARALLEL_MIN_FLOPS {
-        rows.max(1)
-    } else {
+    let rows_per_block = if parallel_product(flops) {
         rows.div_ceil(rayon::current_num_threads()).max(1)
+    } else {
+        rows.max(1)
     };
     y.par_chunks_mut(rows_per_block * outputs)
         .zip(x.par_chunks(rows_per_block * inputs))
@@ -246,9 +259,17 @@ fn dense_forward_with<A: Activation>(
 }
 
 /// Below this many floating-point operations a matrix product runs on one
-/// thread. With a worker kept awake (see `threads`) a hand-over costs
-/// little, so even batch 32's smallest products are worth splitting.
-const PARALLEL_MIN_FLOPS: usize = 1 << 19;
+/// thread. At batch 32 the products of the simple and the linear models
+/// stay on one thread, the deep models' 784-wide ones are split: on a
+/// virtual machine the other core is not always there at once, and waiting
+/// for it costs more than the small products save.
+const PARALLEL_MIN_FLOPS: usize = 1 << 21;
+
+/// Whether a product of `flops` floating-point operations (or two of them,
+/// side by side) is worth splitting between threads.
+pub fn parallel_product(flops: usize) -> bool {
+    flops >= 2 * PARALLEL_MIN_FLOPS
+}
 
 simd_dispatch!(bias_activation_block, bias_activation_rows, <A: Activation>, (block: &mut [f32], bias: &[f32]) -> ());
 
@@ -364,7 +385,8 @@ fn activation_backward_rows<A: Activation>(
 /// The second half: `grad_weight += deltaᵀ·x` and, unless the input is the
 /// model's data (`grad_x` is `None`), `grad_x += delta·W`. The two products
 /// are independent and run side by side on two threads; alone, the weight's
-/// gradient is split between the threads by rows.
+/// gradient is split between the threads by rows. Small products stay on
+/// the calling thread.
 pub fn dense_backward(
     delta: &[f32],
     x: &[f32],
@@ -375,9 +397,13 @@ pub fn dense_backward(
 ) {
     let outputs = weight.len() / inputs;
     let rows = x.len() / inputs;
+    let parallel = parallel_product(2 * rows * inputs * outputs);
     let x = MatRef::row_major(x, rows, inputs);
     let Some(grad_x) = grad_x else {
-        let per_task = rows_per_task(grad_weight.len(), inputs);
+        let per_task = match parallel {
+            true => rows_per_task(grad_weight.len(), inputs),
+            false => outputs,
+        };
         grad_weight
             .par_chunks_mut(per_task * inputs)
             .enumerate()
@@ -396,24 +422,28 @@ pub fn dense_backward(
             });
         return;
     };
-    rayon::join(
-        || {
-            matmul(
-                grad_weight,
-                MatRef::transposed(delta, outputs, rows),
-                x,
-                true,
-            )
-        },
-        || {
-            matmul(
-                grad_x,
-                MatRef::row_major(delta, rows, outputs),
-                MatRef::row_major(weight, outputs, inputs),
-                true,
-            )
-        },
-    );
+    let mut weight_gradient = || {
+        matmul(
+            grad_weight,
+            MatRef::transposed(delta, outputs, rows),
+            x,
+            true,
+        )
+    };
+    let mut input_gradient = || {
+        matmul(
+            grad_x,
+            MatRef::row_major(delta, rows, outputs),
+            MatRef::row_major(weight, outputs, inputs),
+            true,
+        )
+    };
+    if parallel {
+        rayon::join(weight_gradient, input_gradient);
+    } else {
+        weight_gradient();
+        input_gradient();
+    }
 }
 // ANCHOR_END: dense_backward
 
