@@ -10,7 +10,8 @@
 //!   also computes the gradient, with `exp` and `ln` written so that they
 //!   compile to SIMD instructions;
 //! - [`Adam`]: dfdx's Adam, bit for bit, on every core;
-//! - [`threads`]: the main thread works in rayon's pool instead of waiting;
+//! - [`threads`]: the main thread works in rayon's pool instead of waiting,
+//!   and the other workers stay awake while training runs;
 //! - [`Allocator`]: the memory allocator each program may choose.
 //!
 //! Each is checked against the plain dfdx operations it replaces, for values

@@ -6,7 +6,8 @@
 //! 12 µs here, even for an empty `rayon::join`. A training step makes a
 //! dozen such calls, and at small batches that is a fifth of the step. When
 //! the main thread is one of the workers, a call starts on it at once and
-//! only the half that another worker takes crosses threads.
+//! only the half that another worker takes crosses threads. That worker,
+//! in turn, is kept from falling asleep between the calls of a step.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
