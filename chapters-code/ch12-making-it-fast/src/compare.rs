@@ -8,6 +8,7 @@
 //! show how much it moved.
 
 use crate::models::{Build, Model};
+use crate::timing::median;
 use std::fmt::Write as _;
 
 /// The timings of one model, build and batch size, one per round.
@@ -28,14 +29,7 @@ impl Series {
 
     /// The median seconds, or `None` before the first round.
     pub fn median(&self) -> Option<f64> {
-        let mut s = self.seconds.clone();
-        s.sort_by(f64::total_cmp);
-        let mid = s.len() / 2;
-        match s.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(s[mid]),
-            _ => Some((s[mid - 1] + s[mid]) / 2.0),
-        }
+        median(&self.seconds)
     }
 
     /// "0.531 (0.522–0.560)": the median and, with more than one round, the

@@ -194,14 +194,15 @@ fn compare(args: &CompareArgs) -> Result<(), Box<dyn Error>> {
         for batch in &mut batches {
             let size = batch.batch_size;
             eprintln!("round {round} of {}, batch {size}: dfdx", args.rounds);
+            let builds: &[Build] = match args.plain_batch_sizes.contains(&size) {
+                true => &[Build::Plain, Build::Fast],
+                false => &[Build::Fast],
+            };
             for &model in &args.models {
-                let plain = args.plain_batch_sizes.contains(&size);
-                for build in [Build::Plain, Build::Fast] {
-                    if build == Build::Fast || plain {
-                        let t = time_model(model, build, &rows, size, COMPARE_EPOCHS, 0);
-                        let loss = t.losses.last().copied().unwrap_or(f32::NAN);
-                        batch.series(model, build).push(t.median_seconds(), loss);
-                    }
+                for &build in builds {
+                    let t = time_model(model, build, &rows, size, COMPARE_EPOCHS, 0);
+                    let loss = t.losses.last().copied().unwrap_or(f32::NAN);
+                    batch.series(model, build).push(t.median_seconds(), loss);
                 }
             }
             eprintln!("round {round} of {}, batch {size}: Keras", args.rounds);

@@ -58,14 +58,20 @@ pub struct Timing {
 impl Timing {
     /// The median of the timed epochs.
     pub fn median_seconds(&self) -> f64 {
-        let mut s = self.seconds.clone();
-        s.sort_by(f64::total_cmp);
-        let mid = s.len() / 2;
-        if s.len() % 2 == 1 {
-            s[mid]
-        } else {
-            (s[mid - 1] + s[mid]) / 2.0
-        }
+        median(&self.seconds).expect("at least one timed epoch")
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count),
+/// or `None` when there are none.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut s = values.to_vec();
+    s.sort_by(f64::total_cmp);
+    let mid = s.len() / 2;
+    match s.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(s[mid]),
+        _ => Some((s[mid - 1] + s[mid]) / 2.0),
     }
 }
 
