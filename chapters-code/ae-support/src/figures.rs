@@ -96,7 +96,7 @@ impl FigureError {
 }
 
 /// Adapter for `map_err`: wraps a plotters error together with the file name.
-pub(crate) fn backend<E: StdError + Send + Sync + 'static>(
+pub fn backend<E: StdError + Send + Sync + 'static>(
     path: &Path,
 ) -> impl FnOnce(E) -> FigureError + '_ {
     move |e| FigureError::Backend {
@@ -106,11 +106,13 @@ pub(crate) fn backend<E: StdError + Send + Sync + 'static>(
 }
 
 /// A chart being drawn into an SVG file, over axes of ranges `X` and `Y`.
-pub(crate) type SvgChart<'a, 'b, X, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>;
+pub type SvgChart<'a, 'b, X, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>;
 
-/// An 800 × 500 SVG chart on a white background, with the title, margins and
+/// A chart on `root`, on a white background, with the title, margins and
 /// label areas every chart of the book shares, over the axes `x` and `y`.
-pub(crate) fn svg_chart<'a, 'b: 'a, X: AsRangedCoord, Y: AsRangedCoord>(
+/// With [`write_figure`], [`finish_chart`], [`colour`] and the font sizes,
+/// it is also how a chapter draws a chart of its own in the book's style.
+pub fn svg_chart<'a, 'b: 'a, X: AsRangedCoord, Y: AsRangedCoord>(
     root: &'a DrawingArea<SVGBackend<'b>, Shift>,
     path: &Path,
     title: &str,
@@ -127,15 +129,16 @@ pub(crate) fn svg_chart<'a, 'b: 'a, X: AsRangedCoord, Y: AsRangedCoord>(
         .map_err(backend(path))
 }
 
-/// Draws the legend of `chart` in its upper right corner and writes the file.
-pub(crate) fn finish_chart<'a, 'b: 'a, CT: CoordTranslate>(
+/// Draws the legend of `chart` at `position` and writes the file.
+pub fn finish_chart<'a, 'b: 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
     root: &DrawingArea<SVGBackend<'b>, Shift>,
     path: &Path,
+    position: SeriesLabelPosition,
 ) -> Result<(), FigureError> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.4))
         .label_font((FONT, LABEL_SIZE))
@@ -148,7 +151,7 @@ pub(crate) fn finish_chart<'a, 'b: 'a, CT: CoordTranslate>(
 /// beside it, renamed into place once complete (see
 /// [`crate::atomic::write_atomically`]): an interrupted run never leaves half a
 /// figure. Missing parent folders are created first.
-pub(crate) fn write_figure(
+pub fn write_figure(
     path: &Path,
     draw: impl FnOnce(&Path) -> Result<(), FigureError>,
 ) -> Result<(), FigureError> {
@@ -181,7 +184,7 @@ pub(crate) const PALETTE: [RGBColor; 10] = [
 ];
 
 /// Colour of series or class `i`; cycles after ten.
-pub(crate) fn colour(i: usize) -> RGBColor {
+pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
@@ -210,9 +213,9 @@ pub(crate) fn pad_range(lo: f32, hi: f32, frac: f32) -> (f32, f32) {
 }
 
 /// Font family for SVG text; the viewer's browser picks the actual face.
-pub(crate) const FONT: &str = "sans-serif";
+pub const FONT: &str = "sans-serif";
 /// Plotters scales font sizes down by 1.24 when writing SVG, so these are a
 /// little larger than the pixel sizes that end up in the file.
 pub(crate) const TITLE_SIZE: u32 = 28;
-pub(crate) const LABEL_SIZE: u32 = 19;
-pub(crate) const TICK_SIZE: u32 = 16;
+pub const LABEL_SIZE: u32 = 19;
+pub const TICK_SIZE: u32 = 16;

@@ -4,45 +4,14 @@
 //! not counts) over scores that span decades (on a log axis), with the
 //! threshold drawn in.
 
-use ae_support::figures::FigureError;
+use ae_support::figures::{
+    FONT, FigureError, LABEL_SIZE, TICK_SIZE, backend, colour, finish_chart, svg_chart,
+    write_figure,
+};
 use plotters::prelude::*;
 use std::path::Path;
 
 const SIZE: (u32, u32) = (800, 520);
-const FONT: &str = "sans-serif";
-/// Matplotlib's first five "tab10" colours, as in the book's other charts.
-const COLOURS: [RGBColor; 5] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-];
-
-fn colour(i: usize) -> RGBColor {
-    COLOURS[i % COLOURS.len()]
-}
-
-fn failed<E: std::error::Error + Send + Sync + 'static>(
-    path: &Path,
-) -> impl FnOnce(E) -> FigureError + '_ {
-    move |e| FigureError::Backend {
-        path: path.to_path_buf(),
-        source: Box::new(e),
-    }
-}
-
-fn create_parent(path: &Path) -> Result<(), FigureError> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => {
-            std::fs::create_dir_all(dir).map_err(|source| FigureError::CreateDir {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-        _ => Ok(()),
-    }
-}
 
 /// ROC curves, one per named curve (with its AUC in the legend), and the
 /// diagonal of a detector that guesses.
@@ -51,57 +20,36 @@ pub fn roc_chart(
     title: &str,
     curves: &[(String, Vec<(f64, f64)>)],
 ) -> Result<(), FigureError> {
-    create_parent(path)?;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(failed(path))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 26))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(60)
-        .build_cartesian_2d(0f64..1f64, 0f64..1.001f64)
-        .map_err(failed(path))?;
-    chart
-        .configure_mesh()
-        .x_desc("false positive rate (normal images flagged)")
-        .y_desc("true positive rate (anomalies flagged)")
-        .axis_desc_style((FONT, 18))
-        .label_style((FONT, 15))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(failed(path))?;
-    chart
-        .draw_series(LineSeries::new(
-            [(0.0, 0.0), (1.0, 1.0)],
-            BLACK.mix(0.3).stroke_width(1),
-        ))
-        .map_err(failed(path))?;
-    for (i, (name, points)) in curves.iter().enumerate() {
-        let c = colour(i);
+    write_figure(path, |tmp| {
+        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+        let mut chart = svg_chart(&root, path, title, 0f64..1f64, 0f64..1.001f64)?;
         chart
-            .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
-            .map_err(failed(path))?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-    }
-    finish(&mut chart, &root, path, SeriesLabelPosition::LowerRight)
-}
-
-fn finish<'a, 'b: 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
-    root: &DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
-    path: &Path,
-    position: SeriesLabelPosition,
-) -> Result<(), FigureError> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, 16))
-        .draw()
-        .map_err(failed(path))?;
-    root.present().map_err(failed(path))
+            .configure_mesh()
+            .x_desc("false positive rate (normal images flagged)")
+            .y_desc("true positive rate (anomalies flagged)")
+            .axis_desc_style((FONT, LABEL_SIZE))
+            .label_style((FONT, TICK_SIZE))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(backend(path))?;
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, 0.0), (1.0, 1.0)],
+                BLACK.mix(0.3).stroke_width(1),
+            ))
+            .map_err(backend(path))?;
+        for (i, (name, points)) in curves.iter().enumerate() {
+            let c = colour(i);
+            chart
+                .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
+                .map_err(backend(path))?
+                .label(name)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+                });
+        }
+        finish_chart(&mut chart, &root, path, SeriesLabelPosition::LowerRight)
+    })
 }
 
 /// Histograms of the scores of each named set on a log₁₀ axis, bar heights
@@ -148,49 +96,43 @@ pub fn score_histogram(
         .collect();
     let top = shares.iter().flatten().fold(0f32, |a, &b| a.max(b)) * 1.1;
 
-    create_parent(path)?;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(failed(path))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 26))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(60)
-        .build_cartesian_2d(lo..hi, 0f32..top)
-        .map_err(failed(path))?;
-    chart
-        .configure_mesh()
-        .x_desc("score (log scale)")
-        .y_desc("share of the set")
-        .x_label_formatter(&|v| format!("{:.2e}", 10f32.powf(*v)))
-        .axis_desc_style((FONT, 18))
-        .label_style((FONT, 15))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(failed(path))?;
-    for (i, ((name, _), shares)) in sets.iter().zip(&shares).enumerate() {
-        let style = colour(i).mix(0.45).filled();
-        let bars = (0..bins).filter(|&b| shares[b] > 0.0).map(move |b| {
-            let x0 = lo + b as f32 * width;
-            Rectangle::new([(x0, 0.0), (x0 + width, shares[b])], style)
+    write_figure(path, |tmp| {
+        let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+        let mut chart = svg_chart(&root, path, title, lo..hi, 0f32..top)?;
+        chart
+            .configure_mesh()
+            .x_desc("score (log scale)")
+            .y_desc("share of the set")
+            .x_label_formatter(&|v| format!("{:.2e}", 10f32.powf(*v)))
+            .axis_desc_style((FONT, LABEL_SIZE))
+            .label_style((FONT, TICK_SIZE))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(backend(path))?;
+        for (i, ((name, _), shares)) in sets.iter().zip(&shares).enumerate() {
+            let style = colour(i).mix(0.45).filled();
+            let bars = (0..bins).filter(|&b| shares[b] > 0.0).map(move |b| {
+                let x0 = lo + b as f32 * width;
+                Rectangle::new([(x0, 0.0), (x0 + width, shares[b])], style)
+            });
+            chart
+                .draw_series(bars)
+                .map_err(backend(path))?
+                .label(*name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style));
+        }
+        let x = threshold.1.log10();
+        let dashes = (0..20).map(|k| {
+            let (a, b) = (k as f32 / 20.0 * top, (k as f32 + 0.5) / 20.0 * top);
+            PathElement::new(vec![(x, a), (x, b)], BLACK.stroke_width(2))
         });
         chart
-            .draw_series(bars)
-            .map_err(failed(path))?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style));
-    }
-    let x = threshold.1.log10();
-    let dashes = (0..20).map(|k| {
-        let (a, b) = (k as f32 / 20.0 * top, (k as f32 + 0.5) / 20.0 * top);
-        PathElement::new(vec![(x, a), (x, b)], BLACK.stroke_width(2))
-    });
-    chart
-        .draw_series(dashes)
-        .map_err(failed(path))?
-        .label(threshold.0)
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
-    finish(&mut chart, &root, path, SeriesLabelPosition::UpperRight)
+            .draw_series(dashes)
+            .map_err(backend(path))?
+            .label(threshold.0)
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        finish_chart(&mut chart, &root, path, SeriesLabelPosition::UpperRight)
+    })
 }
 
 #[cfg(test)]

@@ -80,6 +80,6 @@ pub fn histograms(
                 .label(*name)
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], style));
         }
-        finish_chart(&mut chart, &root, path)
+        finish_chart(&mut chart, &root, path, SeriesLabelPosition::UpperRight)
     })
 }

@@ -87,6 +87,6 @@ pub fn loss_curves(
                 .draw_series(points.iter().map(|p| Circle::new(p.clone(), 3, c.filled())))
                 .map_err(backend(path))?;
         }
-        finish_chart(&mut chart, &root, path)
+        finish_chart(&mut chart, &root, path, SeriesLabelPosition::UpperRight)
     })
 }
