@@ -43,7 +43,8 @@ fn fused_mean_loss<S: Shape, T: Tape<f32, Cpu>>(
     let (input, mut tape) = input.split_tape();
     let n = input.shape().num_elements();
     let (mut values, mut target_values) = (Buffer::new(n), Buffer::new(n));
-    rayon::join(
+    kernels::copy_both(
+        2 * n,
         || input.copy_into(&mut values),
         || targets.copy_into(&mut target_values),
     );
